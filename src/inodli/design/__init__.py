@@ -1,0 +1,1 @@
+"""inodli.design."""

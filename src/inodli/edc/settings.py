@@ -1,0 +1,82 @@
+"""Django settings, read from the environment through strict helpers (``inodli.edc.env``).
+
+Embedded default: one SQLite file in the working directory (``inodli.sqlite3``), DEBUG off
+unless asked. Production: ``DATABASE_URL=postgres://...``, ``INODLI_SECRET_KEY`` and
+``INODLI_ALLOWED_HOSTS`` from the environment, ``INODLI_PRODUCTION=1``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from inodli.edc.env import env_bool, env_list, env_str, parse_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+
+PRODUCTION = env_bool("INODLI_PRODUCTION", default=False)
+DEBUG = env_bool("INODLI_DEBUG", default=False)
+
+if PRODUCTION:
+    SECRET_KEY = env_str("INODLI_SECRET_KEY")
+    ALLOWED_HOSTS = env_list("INODLI_ALLOWED_HOSTS", default=[])
+else:
+    # A development key: never used when INODLI_PRODUCTION is set.
+    SECRET_KEY = env_str("INODLI_SECRET_KEY", default="inodli-development-only-not-secret")
+    ALLOWED_HOSTS = env_list(
+        "INODLI_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"]
+    )
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "inodli.edc.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "inodli.edc.wsgi.application"
+
+DATABASES = {
+    "default": parse_database_url(env_str("DATABASE_URL", default="sqlite:///inodli.sqlite3")),
+}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = env_str("INODLI_TIME_ZONE", default="Asia/Shanghai")
+USE_TZ = True  # stored in UTC
+
+STATIC_URL = "static/"
+STATIC_ROOT = Path(env_str("INODLI_STATIC_ROOT", default=str(Path.cwd() / "staticfiles")))
