@@ -1,0 +1,159 @@
+"""Input validation for every estimator and test in :mod:`inodli.stats`, in one place.
+
+Each helper converts its argument to a numpy array of the right dtype or raises
+:class:`inodli.errors.InputError` naming the parameter, the values allowed and the value
+received (for arrays: the first offending position and value).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from inodli.errors import InputError
+
+__all__ = [
+    "as_event",
+    "as_groups",
+    "as_status",
+    "as_time",
+    "check_choice",
+    "check_conf_level",
+    "check_same_length",
+]
+
+
+def _one_dimensional(values: Any, name: str) -> np.ndarray:
+    array = np.asarray(values)
+    if array.ndim != 1:
+        raise InputError(name, "a one-dimensional sequence", f"an array of shape {array.shape}")
+    if array.size == 0:
+        raise InputError(name, "at least one observation", "an empty sequence")
+    return array
+
+
+def _first_bad(array: np.ndarray, bad: np.ndarray) -> tuple[int, Any]:
+    index = int(np.flatnonzero(bad)[0])
+    value = array[index]
+    return index, value.item() if hasattr(value, "item") else value
+
+
+def as_time(time: Any, name: str = "time") -> npt.NDArray[np.float64]:
+    """Return ``time`` as a float64 array of finite, non-negative values."""
+    raw = _one_dimensional(time, name)
+    try:
+        array = raw.astype(np.float64)
+    except (TypeError, ValueError):
+        bad = np.array([not _is_number(v) for v in raw])
+        index, value = _first_bad(raw, bad)
+        raise InputError(
+            name, "finite non-negative numbers", value, f"First at position {index}."
+        ) from None
+    bad = ~np.isfinite(array) | (array < 0)
+    if bad.any():
+        index, value = _first_bad(array, bad)
+        raise InputError(
+            name, "finite non-negative numbers (no NaN)", value, f"First at position {index}."
+        )
+    return array
+
+
+def _is_number(value: Any) -> bool:
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def as_status(
+    status: Any, n: int, name: str = "status", *, max_code: int | None = None
+) -> npt.NDArray[np.int64]:
+    """Return ``status`` as int64 codes: 0 = censored, 1..K = event types (causes)."""
+    raw = _one_dimensional(status, name)
+    check_same_length({"time": n, name: raw.size})
+    if raw.dtype == bool:
+        return raw.astype(np.int64)
+    try:
+        array = raw.astype(np.float64)
+    except (TypeError, ValueError):
+        bad = np.array([not _is_number(v) for v in raw])
+        index, value = _first_bad(raw, bad)
+        raise InputError(
+            name, "integer codes 0 (censored) or 1..K", value, f"First at position {index}."
+        ) from None
+    allowed = (
+        "integer codes 0 (censored), 1..K" if max_code is None else f"integer codes 0..{max_code}"
+    )
+    bad = ~np.isfinite(array) | (array < 0) | (array != np.round(array))
+    if max_code is not None:
+        bad |= array > max_code
+    if bad.any():
+        index, value = _first_bad(array, bad)
+        raise InputError(name, allowed, value, f"First at position {index}.")
+    return array.astype(np.int64)
+
+
+def as_event(event: Any, n: int, name: str = "event") -> npt.NDArray[np.bool_]:
+    """Return ``event`` as a boolean array (1/True = event, 0/False = censored)."""
+    return as_status(event, n, name, max_code=1).astype(bool)
+
+
+def as_groups(
+    group: Any, n: int, name: str = "group", *, min_levels: int = 2
+) -> tuple[npt.NDArray[np.int64], list[Any]]:
+    """Return integer codes 0..G-1 and the sorted group labels.
+
+    Labels are sorted as numpy sorts them (numbers ascending, strings alphabetically), which is
+    R's factor order for the same values.
+    """
+    raw = _one_dimensional(group, name)
+    check_same_length({"time": n, name: raw.size})
+    if raw.dtype.kind == "f" and np.isnan(raw).any():
+        index, value = _first_bad(raw, np.isnan(raw))
+        raise InputError(
+            name, "group labels without missing values", value, f"First at position {index}."
+        )
+    if raw.dtype == object and any(v is None for v in raw):
+        index, value = _first_bad(raw, np.array([v is None for v in raw]))
+        raise InputError(
+            name, "group labels without missing values", value, f"First at position {index}."
+        )
+    try:
+        labels, codes = np.unique(raw, return_inverse=True)
+    except TypeError:
+        raise InputError(
+            name, "labels of one comparable type (all numbers or all strings)", "mixed types"
+        ) from None
+    if labels.size < min_levels:
+        raise InputError(
+            name,
+            f"at least {min_levels} distinct groups",
+            f"{labels.size} ({', '.join(map(str, labels.tolist()))})",
+        )
+    return codes.astype(np.int64).ravel(), labels.tolist()
+
+
+def check_same_length(lengths: dict[str, int]) -> None:
+    """All named lengths must be equal."""
+    values = set(lengths.values())
+    if len(values) > 1:
+        described = ", ".join(f"{key}={value}" for key, value in lengths.items())
+        raise InputError("lengths", "arrays of equal length", described)
+
+
+def check_conf_level(conf_level: Any, name: str = "conf_level") -> float:
+    """A confidence level strictly between 0 and 1."""
+    if isinstance(conf_level, bool) or not _is_number(conf_level) or not 0 < float(conf_level) < 1:
+        raise InputError(name, "a number strictly between 0 and 1", conf_level)
+    return float(conf_level)
+
+
+def check_choice(name: str, value: Any, allowed: Sequence[str]) -> str:
+    """``value`` must be one of ``allowed`` (exact string match)."""
+    if not isinstance(value, str) or value not in allowed:
+        raise InputError(name, "one of " + ", ".join(repr(a) for a in allowed), value)
+    return value
