@@ -97,13 +97,13 @@ def test_it_has_a_readable_repr() -> None:
     [
         (lambda: binomial_ci(5, 3), "successes"),
         (lambda: binomial_ci(-1, 3), "successes"),
-        (lambda: binomial_ci(1.5, 3), "successes"),
-        (lambda: binomial_ci(1, 3.5), "n"),
+        (lambda: binomial_ci(1.5, 3), "successes"),  # type: ignore[arg-type]
+        (lambda: binomial_ci(1, 3.5), "n"),  # type: ignore[arg-type]
         (lambda: binomial_ci(1, 0), "n"),
         (lambda: binomial_ci(1, 3, confidence_level=1.0), "confidence_level"),
-        (lambda: binomial_ci(1, 3, method="wald"), "method"),
+        (lambda: binomial_ci(1, 3, method="wald"), "method"),  # type: ignore[arg-type]
         (lambda: exact_binomial_test(1, 3, 1.2), "p0"),
-        (lambda: exact_binomial_test(1, 3, 0.2, "bigger"), "alternative"),
+        (lambda: exact_binomial_test(1, 3, 0.2, "bigger"), "alternative"),  # type: ignore[arg-type]
     ],
 )
 def test_it_rejects_bad_input(call: object, field: str) -> None:
