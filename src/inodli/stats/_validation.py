@@ -20,6 +20,7 @@ __all__ = [
     "as_groups",
     "as_status",
     "as_time",
+    "check_cause",
     "check_choice",
     "check_conf_level",
     "check_same_length",
@@ -157,3 +158,18 @@ def check_choice(name: str, value: Any, allowed: Sequence[str]) -> str:
     if not isinstance(value, str) or value not in allowed:
         raise InputError(name, "one of " + ", ".join(repr(a) for a in allowed), value)
     return value
+
+
+def check_cause(cause: Any, status: npt.NDArray[np.int64], name: str = "cause") -> int:
+    """``cause`` must be a status code >= 1 that occurs in ``status``; some event must occur."""
+    observed = np.unique(status[status > 0])
+    if observed.size == 0:
+        raise InputError(
+            "status", "at least one event (a code >= 1)", "only censored observations (0)"
+        )
+    if isinstance(cause, bool) or not isinstance(cause, (int, np.integer)) or cause < 1:
+        raise InputError(name, "an integer status code >= 1", cause)
+    if int(cause) not in observed:
+        codes = ", ".join(str(code) for code in observed.tolist())
+        raise InputError(name, f"a cause present in status (observed: {codes})", cause)
+    return int(cause)
