@@ -14,6 +14,7 @@ investigator's judgement passed in, never inferred.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from typing import Any, Literal
 
@@ -59,28 +60,106 @@ class DoseDecision:
         return "\n".join(lines)
 
 
+@dataclass(frozen=True)
+class _Rule:
+    rule_id: str
+    action: Action
+    source_text: str
+
+
+@dataclass(frozen=True)
+class _Table4Row:
+    rule_id: str
+    min_days: int
+    max_days: int
+    action: str
+    recalled_text: str
+
+
+@dataclass(frozen=True)
+class _ModificationRules:
+    version: str
+    rules: tuple[tuple[str, _Rule], ...]
+    bilirubin_x_uln: Decimal
+    transaminase_x_uln: Decimal
+    liver_trigger: str
+    irr_discontinue_grade: int
+    nonheme_from_grade: int
+    nonheme_recovered_grade: int
+    anc_baseline: Decimal
+    anc_floor: Decimal
+    platelet_baseline: Decimal
+    platelet_floor: Decimal
+    persist_days: int
+    table4_verified: bool
+    table4_rows: tuple[_Table4Row, ...]
+
+    def rule(self, section: str) -> _Rule:
+        return dict(self.rules)[section]
+
+
+_SECTIONS = (
+    "general", "vod", "liver", "liver_no_recovery", "liver_tests_missing", "infusion_reaction",
+    "other_nonhematologic", "anc", "platelets", "low_baseline", "low_counts_persisting",
+)  # fmt: skip
+
+
+def _dec(value: object) -> Decimal:
+    return decimal_of(float(str(value)))
+
+
 @cache
-def _table() -> dict[str, Any]:
+def _table() -> _ModificationRules:
     data = load_rule_table("ino_dose_modification")
-    required = (
-        "general", "vod", "liver", "liver_no_recovery", "liver_tests_missing",
-        "infusion_reaction", "other_nonhematologic", "anc", "platelets", "low_baseline",
-        "low_counts_persisting", "table4",
-    )  # fmt: skip
-    missing = [key for key in required if key not in data]
-    if missing:
-        raise RuleTableError(f"ino_dose_modification lacks sections {missing}")
-    for key in required[:-1]:
-        if "rule_id" not in data[key] or "source_text" not in data[key]:
-            raise RuleTableError(f"ino_dose_modification [{key}] lacks rule_id/source_text")
-    if data["liver"]["trigger"] not in ("and", "either"):
+    try:
+        rules = tuple(
+            (key, _Rule(str(data[key]["rule_id"]), data[key].get("action", "give"),
+                        str(data[key]["source_text"])))
+            for key in _SECTIONS
+        )  # fmt: skip
+        table4 = data["table4"]
+        loaded = _ModificationRules(
+            version=str(data["version"]),
+            rules=rules,
+            bilirubin_x_uln=_dec(data["liver"]["bilirubin_x_uln"]),
+            transaminase_x_uln=_dec(data["liver"]["transaminase_x_uln"]),
+            liver_trigger=str(data["liver"]["trigger"]),
+            irr_discontinue_grade=int(data["infusion_reaction"]["discontinue_from_grade"]),
+            nonheme_from_grade=int(data["other_nonhematologic"]["from_grade"]),
+            nonheme_recovered_grade=int(data["other_nonhematologic"]["recovered_grade"]),
+            anc_baseline=_dec(data["anc"]["baseline_at_least"]),
+            anc_floor=_dec(data["anc"]["recover_to"]),
+            platelet_baseline=_dec(data["platelets"]["baseline_at_least"]),
+            platelet_floor=_dec(data["platelets"]["recover_to"]),
+            persist_days=int(data["low_counts_persisting"]["persist_days"]),
+            table4_verified=table4["verified"],
+            table4_rows=tuple(
+                _Table4Row(
+                    str(row["rule_id"]),
+                    int(row["min_days"]),
+                    int(row["max_days"]),
+                    str(row["action"]),
+                    str(row["recalled_text"]),
+                )
+                for row in table4["rows"]
+            ),
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        raise RuleTableError(
+            f"rule table 'ino_dose_modification' is malformed: {error!r}"
+        ) from error
+    if loaded.liver_trigger not in ("and", "either"):
         raise RuleTableError("ino_dose_modification [liver] trigger must be 'and' or 'either'")
-    return data
+    if any(rule.action not in _SEVERITY for _, rule in rules):
+        raise RuleTableError("ino_dose_modification: action must be give, hold or discontinue")
+    if not isinstance(loaded.table4_verified, bool):
+        raise RuleTableError("ino_dose_modification [table4] verified must be a bool")
+    return loaded
 
 
 def _reason(section: str, explanation: str) -> Reason:
-    rule = _table()[section]
-    return Reason(str(rule["rule_id"]), rule["action"], explanation, str(rule["source_text"]))
+    rule = _table().rule(section)
+    return Reason(rule.rule_id, rule.action, explanation, rule.source_text)
 
 
 def _optional(value: Any, field: str, unit: str = "") -> float | None:
@@ -176,7 +255,7 @@ def next_dose_decision(
         raise InputError("cycle", "an integer in 1-6", cycle)
     if isinstance(dose_day, bool) or dose_day not in (1, 8, 15):
         raise InputError("dose_day", "one of 1, 8, 15", dose_day)
-    trigger = table["liver"]["trigger"] if liver_trigger is None else liver_trigger
+    trigger = table.liver_trigger if liver_trigger is None else liver_trigger
     if trigger not in ("and", "either"):
         raise InputError("liver_trigger", "'and' (label) or 'either'", liver_trigger)
 
@@ -192,7 +271,7 @@ def next_dose_decision(
     )  # fmt: skip
 
     irr = _grade(infusion_reaction_grade, "infusion_reaction_grade", allow_none=True)
-    threshold = int(table["infusion_reaction"]["discontinue_from_grade"])
+    threshold = table.irr_discontinue_grade
     if irr is not None and irr >= threshold:
         reasons.append(_reason("infusion_reaction", f"infusion-related reaction grade {irr}"))
     elif irr:
@@ -200,10 +279,9 @@ def next_dose_decision(
 
     grade = _grade(other_nonheme_grade, "other_nonheme_grade")
     baseline = _grade(other_nonheme_baseline_grade, "other_nonheme_baseline_grade")
-    rule = table["other_nonhematologic"]
     assert grade is not None
     assert baseline is not None
-    if grade >= int(rule["from_grade"]) and grade > max(int(rule["recovered_grade"]), baseline):
+    if grade >= table.nonheme_from_grade and grade > max(table.nonheme_recovered_grade, baseline):
         reasons.append(
             _reason(
                 "other_nonhematologic",
@@ -220,21 +298,21 @@ def next_dose_decision(
     else:
         notes.append(
             "neutropenia/thrombocytopenia do not interrupt doses within a cycle "
-            f"({table['general']['rule_id']}); Table 2 acts at day 1 of the next cycle"
+            f"({table.rule('general').rule_id}); Table 2 acts at day 1 of the next cycle"
         )
     action: Action = max((r.action for r in reasons), key=_SEVERITY.__getitem__, default="give")
-    return DoseDecision(action, tuple(reasons), tuple(notes), str(table["version"]))
+    return DoseDecision(action, tuple(reasons), tuple(notes), table.version)
 
 
-def _exceeds(value: float, uln: float, factor: object) -> bool:
-    return decimal_of(value) > decimal_of(float(str(factor))) * decimal_of(uln)
+def _exceeds(value: float, uln: float, factor: Decimal) -> bool:
+    return decimal_of(value) > factor * decimal_of(uln)
 
 
 def _liver_reasons(
     bili: Any, bili_uln: Any, ast: Any, ast_uln: Any, alt: Any, alt_uln: Any,
     gilbert: bool, trigger: str, notes: list[str],
 ) -> list[Reason]:  # fmt: skip
-    rule = _table()["liver"]
+    rules = _table()
     values = {
         name: _optional(value, name)
         for name, value in (("total_bilirubin", bili), ("ast", ast), ("alt", alt))
@@ -258,7 +336,7 @@ def _liver_reasons(
     bili_value, bili_limit = values["total_bilirubin"], ulns["bilirubin_uln"]
     assert bili_value is not None
     assert bili_limit is not None
-    bili_high = _exceeds(bili_value, bili_limit, rule["bilirubin_x_uln"])
+    bili_high = _exceeds(bili_value, bili_limit, rules.bilirubin_x_uln)
     if bili_high and gilbert:
         notes.append("bilirubin > 1.5 x ULN not counted: Gilbert's syndrome or haemolysis")
         bili_high = False
@@ -267,7 +345,7 @@ def _liver_reasons(
         for name, value, limit in pairs
         if value is not None
         and limit is not None
-        and _exceeds(value, limit, rule["transaminase_x_uln"])
+        and _exceeds(value, limit, rules.transaminase_x_uln)
     ]
     fired = (
         (bili_high and bool(high_enzymes))
@@ -310,13 +388,9 @@ def _count_reasons(
         as_flag(drug_related, "low_counts_drug_related")
     marrow = as_flag(marrow_flag, "marrow_stable_and_cytopenia_from_disease")
 
-    anc_rule, plt_rule = table["anc"], table["platelets"]
-    anc_floor = decimal_of(float(anc_rule["recover_to"]))
-    plt_floor = decimal_of(float(plt_rule["recover_to"]))
+    anc_floor, plt_floor = table.anc_floor, table.platelet_floor
     reasons: list[Reason] = []
-    if pa >= decimal_of(float(anc_rule["baseline_at_least"])) and pp >= decimal_of(
-        float(plt_rule["baseline_at_least"])
-    ):
+    if pa >= table.anc_baseline and pp >= table.platelet_baseline:
         if a < anc_floor:
             reasons.append(_reason("anc", f"ANC {a} < {anc_floor} x 10^9/L (baseline {pa})"))
         if p < plt_floor:
@@ -338,7 +412,7 @@ def _count_reasons(
                 )
             )
     if reasons:
-        limit = int(table["low_counts_persisting"]["persist_days"])
+        limit = table.persist_days
         if low_days > limit and drug_related is True:
             reasons.append(
                 _reason(
@@ -381,19 +455,17 @@ def interruption_guidance(
     """
     if isinstance(days, bool) or not isinstance(days, int) or days < 0:
         raise InputError("days", "an integer >= 0 (days of interruption)", days)
-    table4 = _table()["table4"]
-    verified = bool(table4["verified"])
+    table = _table()
+    verified = table.table4_verified
     if not (verified or as_flag(use_unverified_table4, "use_unverified_table4")):
         return InterruptionGuidance(
             days, False, None, "investigator decision",
             "Label Table 4 is not encoded: its text could not be verified. Apply the label "
             "(section 2.3, Table 4) by hand and record the decision.",
         )  # fmt: skip
-    for row in table4["rows"]:
-        if int(row["min_days"]) <= days <= int(row["max_days"]):
-            text = str(row["recalled_text"])
+    for row in table.table4_rows:
+        if row.min_days <= days <= row.max_days:
+            text = row.recalled_text
             prefix = "" if verified else "UNVERIFIED (recalled, not checked against the label): "
-            return InterruptionGuidance(
-                days, verified, str(row["rule_id"]), str(row["action"]), prefix + text
-            )
+            return InterruptionGuidance(days, verified, row.rule_id, row.action, prefix + text)
     raise RuleTableError(f"ino_dose_modification table4 has no row for {days} days")
