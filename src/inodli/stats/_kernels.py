@@ -1,0 +1,153 @@
+"""Tie-block counting: the shared O(n log n) core of Kaplan-Meier, log-rank and friends.
+
+Every survival estimator in :mod:`inodli.stats` starts from the same numbers: for each distinct
+observed time, how many subjects are at risk, how many have an event and how many are censored.
+These helpers compute them without building a permutation (``np.argsort`` is about 8x slower
+than ``np.sort`` of values on the target machine):
+
+- exact path, any float times: sort all times, sort the event times separately, find tie blocks
+  by comparing neighbours and match event blocks to time blocks with ``searchsorted``;
+- counting path, whole-number times with a moderate range (days, weeks): ``np.bincount``, no
+  sort at all.
+
+Both paths compare times exactly (no near-tie merging, unlike R's ``timefix``) and give
+identical counts. They are private: callers validate their inputs first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "GroupCounts",
+    "TieCounts",
+    "counts_by_group",
+    "integer_layout",
+    "split_by_code",
+    "tie_counts",
+]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class TieCounts:
+    """Counts per distinct observed time (events or censorings), times ascending."""
+
+    time: FloatArray
+    n_risk: IntArray
+    n_event: IntArray
+    n_censor: IntArray
+
+
+@dataclass(frozen=True)
+class GroupCounts:
+    """Counts per group at each distinct event time of the pooled sample.
+
+    ``n_risk`` and ``n_event`` have shape (groups, event times).
+    """
+
+    time: FloatArray
+    n_risk: IntArray
+    n_event: IntArray
+
+
+def integer_layout(time: FloatArray) -> tuple[IntArray, float, int] | None:
+    """Whole-number times with a range of at most ~4n: (codes from 0, offset, size); else None.
+
+    The counting path then costs a few linear passes; its table is identical to the sorting
+    path's because the codes map back to exactly the same float values.
+    """
+    n = time.size
+    low, high = float(time.min()), float(time.max())
+    span = high - low
+    if span > 4 * n + 4096 or high >= 2.0**52:
+        return None
+    whole = time.astype(np.int64)
+    if not np.array_equal(whole, time):
+        return None
+    return whole - np.int64(low), low, int(span) + 1
+
+
+def _block_starts(sorted_values: FloatArray) -> IntArray:
+    flags = np.empty(sorted_values.size, dtype=bool)
+    flags[:1] = True
+    np.not_equal(sorted_values[1:], sorted_values[:-1], out=flags[1:])
+    return np.flatnonzero(flags)
+
+
+def _risk_from_totals(total: IntArray, n: int) -> IntArray:
+    # subjects still followed at each time = n minus everyone who left at earlier times
+    left_before = np.cumsum(total) - total
+    return np.int64(n) - left_before
+
+
+def tie_counts(time: FloatArray, event: BoolArray) -> TieCounts:
+    """At-risk, event and censoring counts at every distinct observed time."""
+    n = time.size
+    layout = integer_layout(time)
+    if layout is not None:
+        codes, low, size = layout
+        total = np.bincount(codes, minlength=size)
+        events = np.bincount(codes[event], minlength=size)
+        present = np.flatnonzero(total)
+        total, n_event = total[present], events[present]
+        times = present.astype(np.float64) + low
+    else:
+        ordered = np.sort(time)
+        starts = _block_starts(ordered)
+        times = ordered[starts]
+        total = np.diff(np.append(starts, n))
+        n_event = np.zeros(times.size, dtype=np.int64)
+        event_times = np.sort(time[event])
+        if event_times.size:
+            event_starts = _block_starts(event_times)
+            counts = np.diff(np.append(event_starts, event_times.size))
+            n_event[np.searchsorted(times, event_times[event_starts])] = counts
+    total = total.astype(np.int64)
+    n_event = n_event.astype(np.int64)
+    return TieCounts(times, _risk_from_totals(total, n), n_event, total - n_event)
+
+
+def counts_by_group(
+    time: FloatArray, event: BoolArray, codes: IntArray, n_groups: int
+) -> GroupCounts:
+    """Per-group at-risk and event counts at the pooled sample's distinct event times."""
+    layout = integer_layout(time)
+    if layout is not None:
+        tcodes, low, size = layout
+        key = codes * size + tcodes
+        total = np.bincount(key, minlength=n_groups * size).reshape(n_groups, size)
+        events = np.bincount(key[event], minlength=n_groups * size).reshape(n_groups, size)
+        columns = np.flatnonzero(events.any(axis=0))
+        risk = np.cumsum(total[:, ::-1], axis=1)[:, ::-1]
+        return GroupCounts(
+            columns.astype(np.float64) + low,
+            risk[:, columns].astype(np.int64),
+            events[:, columns].astype(np.int64),
+        )
+    event_times = np.sort(time[event])
+    distinct = event_times[_block_starts(event_times)] if event_times.size else event_times
+    n_risk = np.empty((n_groups, distinct.size), dtype=np.int64)
+    n_event = np.empty((n_groups, distinct.size), dtype=np.int64)
+    for g in range(n_groups):
+        member = codes == g
+        group_times = np.sort(time[member])
+        group_events = np.sort(time[member & event])
+        n_risk[g] = group_times.size - np.searchsorted(group_times, distinct, side="left")
+        n_event[g] = np.searchsorted(group_events, distinct, side="right") - np.searchsorted(
+            group_events, distinct, side="left"
+        )
+    return GroupCounts(distinct, n_risk, n_event)
+
+
+def split_by_code(codes: IntArray, n_codes: int) -> list[IntArray]:
+    """Row indices of each code 0..n_codes-1, each in original order (a stable counting sort)."""
+    order = np.argsort(codes, kind="stable")
+    bounds = np.cumsum(np.bincount(codes, minlength=n_codes))[:-1]
+    return np.split(order, bounds)
