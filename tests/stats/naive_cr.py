@@ -79,15 +79,21 @@ def naive_cif(time: np.ndarray, status: np.ndarray, cause: int) -> dict[str, lis
     }
 
 
+@np.errstate(all="ignore")
 def naive_gray_test(
-    time: np.ndarray, status: np.ndarray, group: np.ndarray, cause: int, rho: float = 0.0
+    time: np.ndarray,
+    status: np.ndarray,
+    group: np.ndarray,
+    cause: int,
+    rho: float = 0.0,
+    groups: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Score and variance of Gray's (1988) test in one stratum (groups coded 0..G-1).
 
     A loop over distinct times with explicit per-group Kaplan-Meier and cumulative incidence,
     following Gray's sec. 2 (and the behaviour of cmprsk's crstm).
     """
-    groups = int(group.max()) + 1
+    groups = int(group.max()) + 1 if groups is None else groups
     km_before = [1.0] * groups
     cif_before = [0.0] * groups
     pooled_before = 0.0
@@ -115,9 +121,11 @@ def naive_gray_test(
         total_h = sum(h)
         total_r = sum(h[k] * (1 - cif_before[k]) for k in range(groups))
         pooled = pooled_before + nd1 / total_h
-        weight = (1 - pooled_before) ** rho
+        # Gray's pooled F^0 is not a proper distribution function and can reach 1 in tiny
+        # samples; the test is then undefined (nan), as in cmprsk
+        weight = float(np.power(np.float64(1 - pooled_before), rho))
         a = weight * (np.diag(h) - np.outer(h, h) / total_h)
-        c_matrix += a * nd1 / (total_h * (1 - pooled_before))
+        c_matrix += a * nd1 / np.float64(total_h * (1 - pooled_before))
         for k in range(groups):
             if risk[k] > 0:
                 expected = nd1 * h[k] * (1 - cif_before[k]) / total_r
