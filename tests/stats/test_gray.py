@@ -88,7 +88,8 @@ def test_it_does_not_raise_where_the_pooled_incidence_reaches_one() -> None:
 def test_it_reports_nan_when_the_variance_is_singular() -> None:
     # group "b" leaves before the first event of the cause: no comparison is possible
     result = gray_test([1, 2, 3, 4], [2, 0, 1, 1], ["b", "b", "a", "a"])
-    assert np.isnan(result.statistic) and np.isnan(result.p_value)
+    assert np.isnan(result.statistic)
+    assert np.isnan(result.p_value)
 
 
 @pytest.mark.parametrize(

@@ -101,7 +101,7 @@ def _stratum_score(
     present = rs > 0
     safe_rs = np.where(present, rs, 1.0)
     # all-cause Kaplan-Meier and cumulative incidence of the cause, per group
-    km_after = np.cumprod(np.where(present, 1.0 - (d1 + d2) / safe_rs, 1.0), axis=0)
+    km_after: FloatArray = np.cumprod(np.where(present, 1.0 - (d1 + d2) / safe_rs, 1.0), axis=0)
     km_before = _shift_down(km_after, 1.0)
     cif_before = _shift_down(
         np.cumsum(np.where(present, km_before * d1 / safe_rs, 0.0), axis=0), 0.0
@@ -230,7 +230,10 @@ def gray_test(
         variance += part_variance
     score, variance = score[:-1], variance[:-1, :-1]
     df = n_groups - 1
-    if not (np.isfinite(variance).all() and np.isfinite(score).all()) or np.linalg.matrix_rank(variance) < df:
+    if (
+        not (np.isfinite(variance).all() and np.isfinite(score).all())
+        or np.linalg.matrix_rank(variance) < df
+    ):
         statistic = float("nan")
     else:
         statistic = float(score @ np.linalg.solve(variance, score))
