@@ -101,7 +101,8 @@ def _stratum_score(
     present = rs > 0
     safe_rs = np.where(present, rs, 1.0)
     # all-cause Kaplan-Meier and cumulative incidence of the cause, per group
-    km_after: FloatArray = np.cumprod(np.where(present, 1.0 - (d1 + d2) / safe_rs, 1.0), axis=0)
+    factor = np.where(present, 1.0 - (d1 + d2) / safe_rs, 1.0)
+    km_after = np.cumprod(factor, axis=0, dtype=np.float64)
     km_before = _shift_down(km_after, 1.0)
     cif_before = _shift_down(
         np.cumsum(np.where(present, km_before * d1 / safe_rs, 0.0), axis=0), 0.0
