@@ -73,7 +73,7 @@ def label_of(stratum: str, group_values: np.ndarray) -> Any:
 
 def assert_close(actual: Any, expected: Any, rel: float = 1e-10, abs_: float = 1e-13) -> None:
     """Equal within ``rel`` (and ``abs_`` near 0); NaN only where R has NA/NaN/Inf."""
-    got = np.asarray(actual, dtype=float)
+    got = np.atleast_1d(np.asarray(actual, dtype=float))
     want = as_float(expected) if not isinstance(expected, np.ndarray) else expected
     assert got.shape == want.shape, (got.shape, want.shape)
     np.testing.assert_array_equal(np.isnan(got), np.isnan(want))
