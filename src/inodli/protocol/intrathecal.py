@@ -157,7 +157,7 @@ def intrathecal_schedule(
     courses = []
     for number in range(1, rules.maximum + 1):
         due = add_months(start, rules.first_offset_months + (number - 1) * rules.interval_months)
-        first, last = due - window, due + window
+        first, last = max(due - window, start), due + window
         required = number <= rules.minimum
         given_on = given[number - 1] if number <= len(given) else None
         status: CourseStatus
