@@ -1,0 +1,481 @@
+"""Simon's two-stage designs: optimal, minimax and admissible (Jung et al. 2004).
+
+The search visits the same designs as R clinfun's ``ph2simon`` (for every total size n up to
+``nmax`` and every first-stage size n1 in 1..n-1, the largest feasible r1 and, for it, the
+largest feasible r; strict ``<`` on alpha, beta and expected size; ties go to the smaller n1),
+but prunes with exact bounds instead of visiting every (r1, r):
+
+* power(r1, r) <= P1(X1 > r1) and <= P1(X > r): bounds r1 and r from above;
+* power(r1, r) >= P1(X > r) - P1(X1 <= r1): bounds the largest feasible r from below;
+* once the minimax design is known, a total size n can only be admissible or optimal if some
+  design at n has EN(p0) below the minimax EN(p0), which bounds n1 and r1.
+
+Within those windows all (n1, n2, r1, r) are evaluated at once with numpy, so the search at
+nmax = 200 takes milliseconds. ``bench/bench_design.py`` times it against a plain search.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from inodli.design._binomial import cdf_table, pmf_table, survival_table
+from inodli.design._validation import check_count, check_open_probability, check_ordered_rates
+from inodli.errors import InputError
+
+__all__ = ["SimonDesign", "SimonResult", "simon_operating_characteristics", "simon_two_stage"]
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+# Slack for the pruning bounds only (never for the decisions themselves): a bound that is
+# off by rounding must never cut away a design that the exact comparison would accept.
+_SLACK = 1e-9
+# Elements per vectorised batch (pairs x first-stage counts x r window): about 16 MB.
+_BATCH_ELEMENTS = 2_000_000
+
+
+@dataclass(frozen=True)
+class SimonDesign:
+    """One Simon two-stage design and its operating characteristics.
+
+    Stop after the first ``n1`` patients if ``r1`` or fewer respond; otherwise treat ``n - n1``
+    more and call the treatment promising if more than ``r`` of all ``n`` respond.
+    """
+
+    kind: str
+    r1: int
+    n1: int
+    r: int
+    n: int
+    p0: float
+    p1: float
+    expected_n0: float
+    pet0: float
+    alpha: float
+    power: float
+    q_range: tuple[float, float] | None = None
+
+    def __repr__(self) -> str:
+        return (
+            f"SimonDesign({self.kind}: r1/n1 = {self.r1}/{self.n1}, r/n = {self.r}/{self.n}, "
+            f"EN(p0) = {self.expected_n0:.2f}, PET(p0) = {self.pet0:.3f}, "
+            f"alpha = {self.alpha:.4f}, power = {self.power:.4f})"
+        )
+
+    def rule_in_words(self) -> list[str]:
+        """The design as sentences a clinician can read, one rule per line."""
+        n2 = self.n - self.n1
+        return [
+            f"Stage 1: treat {self.n1} patients.",
+            f"If {self.r1} or fewer of them respond, stop: the treatment is not promising.",
+            f"Otherwise treat {n2} more patients ({self.n} in total).",
+            f"If more than {self.r} of all {self.n} respond (at least {self.r + 1}), "
+            "the treatment is promising.",
+            f"If the true response rate were only {self.p0:.0%}, the trial would stop early "
+            f"{self.pet0:.0%} of the time, enrol {self.expected_n0:.1f} patients on average, "
+            f"and wrongly call the treatment promising {self.alpha:.1%} of the time.",
+            f"If the true response rate were {self.p1:.0%}, it would correctly call the "
+            f"treatment promising {self.power:.1%} of the time.",
+        ]
+
+
+@dataclass(frozen=True)
+class SimonResult:
+    """The designs found by :func:`simon_two_stage`.
+
+    ``admissible`` lists minimax first and optimal last, as R clinfun's ``twostage.admissible``;
+    ``candidates`` holds the best design for every total size that is not dominated by a
+    smaller one (smaller n and no larger EN(p0)).
+    """
+
+    p0: float
+    p1: float
+    alpha: float
+    power: float
+    nmax: int
+    minimax: SimonDesign
+    optimal: SimonDesign
+    admissible: tuple[SimonDesign, ...]
+    candidates: tuple[SimonDesign, ...]
+
+    def __repr__(self) -> str:
+        lines = [
+            f"SimonResult(p0 = {self.p0}, p1 = {self.p1}, alpha = {self.alpha}, "
+            f"power = {self.power}, nmax = {self.nmax})"
+        ]
+        lines += [f"  {design!r}" for design in self.admissible]
+        return "\n".join(lines)
+
+
+def simon_operating_characteristics(
+    r1: int, n1: int, r: int, n: int, p: float
+) -> tuple[float, float, float]:
+    """Probability of declaring promising, of early termination, and expected size at rate p.
+
+    Parameters
+    ----------
+    r1, n1, r, n : int
+        The design: stop if <= r1 responses among the first n1; promising if > r among n.
+    p : float
+        True response rate.
+
+    Returns
+    -------
+    reject, pet, expected_n : float
+        P(total > r and stage-1 > r1), P(stage-1 <= r1), n1 + (1 - pet) (n - n1).
+
+    References
+    ----------
+    .. [1] Simon R. Optimal two-stage designs for phase II clinical trials. Controlled
+       Clinical Trials 1989;10:1-10, equation (1).
+    """
+    n = check_count(n, "n", minimum=2)
+    n1 = check_count(n1, "n1", minimum=1, maximum=n - 1)
+    r1 = check_count(r1, "r1", minimum=0, maximum=n1)
+    r = check_count(r, "r", minimum=0, maximum=n)
+    p = check_open_probability(p, "p")
+    n2 = n - n1
+    pmf = pmf_table(p, n)
+    survival = survival_table(p, n, n)
+    x1 = np.arange(r1 + 1, n1 + 1)
+    reject = float(np.sum(pmf[n1, x1] * survival[n2, r - x1 + n]))
+    pet = float(cdf_table(p, n)[n1, r1])
+    return reject, pet, n1 + (1.0 - pet) * n2
+
+
+def simon_two_stage(
+    p0: float, p1: float, alpha: float = 0.05, power: float = 0.80, nmax: int = 100
+) -> SimonResult:
+    """Simon's optimal and minimax two-stage designs and the admissible designs between them.
+
+    Parameters
+    ----------
+    p0 : float
+        Response rate not worth pursuing (null hypothesis), in (0, 1).
+    p1 : float
+        Response rate worth pursuing (alternative), in (p0, 1).
+    alpha : float, default 0.05
+        Upper bound (strict) on P(declare promising | p0).
+    power : float, default 0.80
+        Lower bound (strict on beta = 1 - power) on P(declare promising | p1).
+    nmax : int, default 100
+        Largest total sample size searched (at most 1000, as clinfun).
+
+    Returns
+    -------
+    SimonResult
+        ``minimax`` (smallest n, then smallest EN(p0)), ``optimal`` (smallest EN(p0)),
+        ``admissible`` (Jung et al. 2004: designs minimising q n + (1 - q) EN(p0) for some
+        q in [0, 1], with that q range) and ``candidates``.
+
+    Raises
+    ------
+    InputError
+        Bad rates, error bounds or nmax, or no design with n <= nmax.
+
+    Notes
+    -----
+    Same search and tie-breaking as R clinfun ``ph2simon`` (Fortran ``f2bdry``) and
+    ``twostage.admissible``; stage 1 stops if responses <= r1 and the treatment is promising
+    if total responses > r.
+
+    References
+    ----------
+    .. [1] Simon R. Optimal two-stage designs for phase II clinical trials. Controlled
+       Clinical Trials 1989;10:1-10 (Tables 1-2).
+    .. [2] Jung SH, Lee T, Kim K, George SL. Admissible two-stage designs for phase II cancer
+       clinical trials. Statistics in Medicine 2004;23:561-569.
+
+    Examples
+    --------
+    >>> result = simon_two_stage(0.05, 0.2, alpha=0.1, power=0.9)
+    >>> (result.optimal.r1, result.optimal.n1, result.optimal.r, result.optimal.n)
+    (0, 12, 3, 37)
+    >>> (result.minimax.r1, result.minimax.n1, result.minimax.r, result.minimax.n)
+    (0, 18, 3, 32)
+    """
+    p0, p1 = check_ordered_rates(p0, p1)
+    alpha = check_open_probability(alpha, "alpha")
+    power = check_open_probability(power, "power")
+    nmax = check_count(nmax, "nmax", minimum=2, maximum=1000)
+    search = _Search(p0, p1, alpha, 1.0 - power, nmax)
+    rows = search.rows()
+    designs = [search.design(row) for row in rows]
+    admissible = _admissible(designs)
+    return SimonResult(
+        p0=p0,
+        p1=p1,
+        alpha=alpha,
+        power=power,
+        nmax=nmax,
+        minimax=admissible[0],
+        optimal=admissible[-1],
+        admissible=tuple(admissible),
+        candidates=tuple(designs),
+    )
+
+
+@dataclass(frozen=True)
+class _Row:
+    r1: int
+    n1: int
+    r: int
+    n: int
+    expected_n0: float
+    pet0: float
+
+
+class _Search:
+    """The pruned, vectorised version of clinfun's exhaustive search."""
+
+    def __init__(self, p0: float, p1: float, ep1: float, ep2: float, nmax: int) -> None:
+        self.p0, self.p1, self.ep1, self.ep2, self.nmax = p0, p1, ep1, ep2, nmax
+        self.offset = nmax
+        self.pmf0, self.pmf1 = pmf_table(p0, nmax), pmf_table(p1, nmax)
+        self.sf0 = survival_table(p0, nmax, nmax)
+        self.sf1 = survival_table(p1, nmax, nmax)
+        self.cdf0, self.cdf1 = cdf_table(p0, nmax), cdf_table(p1, nmax)
+        # For each size m: the largest k with P1(X > k) > 1 - beta (power bound), or -1.
+        passes = self.sf1[:, nmax:] > 1.0 - ep2 - _SLACK
+        self.k_power = passes.sum(axis=1) - 1
+        self._window_cache: dict[tuple[int, int], FloatArray] = {}
+
+    def _windows(self, which: int, length: int) -> FloatArray:
+        """Read-only strided view ``view[m, s, j] = sf[m, s + j]`` (no copy)."""
+        key = (which, length)
+        if key not in self._window_cache:
+            table = self.sf0 if which == 0 else self.sf1
+            self._window_cache[key] = np.lib.stride_tricks.sliding_window_view(
+                table, length, axis=1
+            )
+        return self._window_cache[key]
+
+    def rows(self) -> list[_Row]:
+        minimax = self._minimax_row()
+        found = {minimax.n: minimax}
+        bound = minimax.expected_n0
+        for row in self._rows_below(bound, first_n=minimax.n + 1):
+            found[row.n] = row
+        # Keep the rows not dominated by a smaller n (EN must strictly fall).
+        kept: list[_Row] = []
+        for n in sorted(found):
+            if not kept or found[n].expected_n0 < kept[-1].expected_n0:
+                kept.append(found[n])
+        return kept
+
+    def design(self, row: _Row) -> SimonDesign:
+        reject0, _, _ = simon_operating_characteristics(row.r1, row.n1, row.r, row.n, self.p0)
+        reject1, _, _ = simon_operating_characteristics(row.r1, row.n1, row.r, row.n, self.p1)
+        return SimonDesign(
+            kind="candidate",
+            r1=row.r1,
+            n1=row.n1,
+            r=row.r,
+            n=row.n,
+            p0=self.p0,
+            p1=self.p1,
+            expected_n0=row.expected_n0,
+            pet0=row.pet0,
+            alpha=reject0,
+            power=reject1,
+        )
+
+    def _first_feasible_n(self) -> int:
+        """Smallest n at which the randomised most powerful size-alpha test has the power.
+
+        A two-stage design is a non-randomised test on n patients, so by the Neyman-Pearson
+        lemma no smaller n can meet both error bounds.
+        """
+        sizes = np.arange(self.nmax + 1)
+        tail0 = self.sf0[:, self.offset :]
+        critical = (tail0 > self.ep1).sum(axis=1)  # smallest c with P0(X > c) <= alpha
+        critical = np.minimum(critical, sizes)
+        at0 = self.pmf0[sizes, critical]
+        at1 = self.pmf1[sizes, critical]
+        size_left = self.ep1 - tail0[sizes, critical]
+        gamma = np.where(at0 > 0, np.clip(size_left / np.where(at0 > 0, at0, 1.0), 0, 1), 0.0)
+        best_power = self.sf1[sizes, critical + self.offset] + gamma * at1
+        ok = np.flatnonzero(best_power > 1.0 - self.ep2 - _SLACK)
+        ok = ok[ok >= 2]
+        if ok.size == 0:
+            raise _no_design(self.nmax)
+        return int(ok[0])
+
+    def _minimax_row(self) -> _Row:
+        for n in range(self._first_feasible_n(), self.nmax + 1):
+            n1 = np.arange(1, n, dtype=np.int64)
+            best = self._best_rows(n1, n - n1, np.full(n1.size, float(n)))
+            if best:
+                return best[0]
+        raise _no_design(self.nmax)
+
+    def _rows_below(self, bound: float, first_n: int) -> list[_Row]:
+        """Best row for each n >= first_n among designs with EN(p0) < bound."""
+        pairs: list[tuple[IntArray, IntArray]] = []
+        for n1 in range(1, min(int(np.ceil(bound)), self.nmax)):
+            k = int(self.k_power[n1])
+            if k < 0:
+                continue
+            pet_max = float(self.cdf0[n1, min(k, n1 - 1)])
+            # EN >= n1 + (1 - pet_max) n2 must stay below the bound.
+            room = (bound - n1) / max(1.0 - pet_max, 1e-300)
+            n2_high = min(self.nmax - n1, int(np.floor(room + _SLACK)))
+            n2_low = max(1, first_n - n1)
+            if n2_low <= n2_high:
+                n2 = np.arange(n2_low, n2_high + 1, dtype=np.int64)
+                pairs.append((np.full(n2.size, n1, dtype=np.int64), n2))
+        rows: list[_Row] = []
+        for n1, n2 in _batches(pairs, self.nmax):
+            rows += self._best_rows(n1, n2, np.full(n1.size, bound))
+        best: dict[int, _Row] = {}
+        for row in sorted(rows, key=lambda row: (row.n, row.n1)):
+            if row.n not in best or row.expected_n0 < best[row.n].expected_n0:
+                best[row.n] = row
+        return list(best.values())
+
+    def _best_rows(self, n1: IntArray, n2: IntArray, bound: FloatArray) -> list[_Row]:
+        """For each (n1, n2): the clinfun design (largest feasible r1, then r) if EN < bound.
+
+        Returns the best row per total size n (first n1 on ties), sorted by n.
+        """
+        off = self.offset
+        n = n1 + n2
+        x_count = int(n1.max()) + 1
+        k = np.arange(x_count)[None, :]
+        r1_high = np.minimum(self.k_power[n1], n1 - 1)
+        expected = n1[:, None] + (1.0 - self.cdf0[n1[:, None], k]) * n2[:, None]
+        low_ok = (expected < bound[:, None] + _SLACK) & (k <= n1[:, None] - 1)
+        r1_low = np.where(low_ok.any(axis=1), low_ok.argmax(axis=1), x_count)
+        # Largest r the power allows at all, and the r every r1 <= r1_high can reach.
+        r_high = np.minimum(self.k_power[n], n2 + r1_high)
+        slack_power = self.cdf1[n1, np.maximum(r1_high, 0)]
+        reach = self.sf1[n[:, None], off + np.arange(self.nmax + 1)[None, :]]
+        reach = reach - slack_power[:, None] > 1.0 - self.ep2 + _SLACK
+        r_reach = np.where(reach.any(axis=1), reach.sum(axis=1) - 1, -1)
+        r_low = np.maximum(r1_low, np.minimum(r_reach, n2 + r1_low))
+        active = (r1_low <= r1_high) & (r_low <= r_high)
+        if not active.any():
+            return []
+        n1, n2, n, bound = n1[active], n2[active], n[active], bound[active]
+        r1_low, r1_high, r_low, r_high = r1_low[active], r1_high[active], r_low[active], r_high[active]
+        width = int((r_high - r_low).max()) + 1
+        r_grid = r_low[:, None] + np.arange(width)[None, :]
+        # windows[m, s, j] = sf[m, s + j]; with s = r + off - (x_count - 1) and
+        # j = x_count - 1 - x1 this reads P(X2 > r - x1) for x1 = x_count - 1 .. 0.
+        start = r_grid + off - (x_count - 1)
+        top_down = (x_count - 1) - np.arange(x_count)
+        terms0 = self._windows(0, x_count)[n2[:, None], start] * self.pmf0[n1[:, None], top_down][:, None, :]
+        terms1 = self._windows(1, x_count)[n2[:, None], start] * self.pmf1[n1[:, None], top_down][:, None, :]
+        # Sum over x1 > r1 from the top (clinfun's order); last axis becomes r1 = 0 .. x_count-2.
+        alpha = np.cumsum(terms0, axis=2)[:, :, ::-1][:, :, 1:]
+        power = np.cumsum(terms1, axis=2)[:, :, ::-1][:, :, 1:]
+        r1 = np.arange(x_count - 1)[None, None, :]
+        r = r_grid[:, :, None]
+        rows_n2 = n2[:, None, None]
+        valid = (
+            (r1 >= r1_low[:, None, None])
+            & (r1 <= r1_high[:, None, None])
+            & (r >= r1)
+            & (r <= rows_n2 + r1)
+            & (r <= r_high[:, None, None])
+        )
+        feasible = valid & (alpha < self.ep1) & (1.0 - power < self.ep2)
+        any_r = feasible.any(axis=1)
+        has = any_r.any(axis=1)
+        if not has.any():
+            return []
+        best_r1 = (x_count - 2) - np.argmax(any_r[:, ::-1], axis=1)
+        picks = np.flatnonzero(has)
+        chosen_r1 = best_r1[picks]
+        along_r = feasible[picks, :, chosen_r1]
+        chosen_w = (width - 1) - np.argmax(along_r[:, ::-1], axis=1)
+        chosen_r = r_grid[picks, chosen_w]
+        # PET as clinfun: 1 minus the stage-1 probabilities of continuing, summed from the top.
+        tail = np.cumsum(self.pmf0[n1[picks], :][:, ::-1], axis=1)[:, ::-1]
+        pet = 1.0 - tail[np.arange(picks.size), chosen_r1 + 1]
+        expected_n = n1[picks] + (1.0 - pet) * n2[picks]
+        keep = expected_n < bound[picks]
+        order = np.lexsort((n1[picks], expected_n, n[picks]))
+        rows: dict[int, _Row] = {}
+        for i in order:
+            if keep[i] and int(n[picks[i]]) not in rows:
+                rows[int(n[picks[i]])] = _Row(
+                    r1=int(chosen_r1[i]),
+                    n1=int(n1[picks[i]]),
+                    r=int(chosen_r[i]),
+                    n=int(n[picks[i]]),
+                    expected_n0=float(expected_n[i]),
+                    pet0=float(pet[i]),
+                )
+        return [rows[key] for key in sorted(rows)]
+
+
+def _batches(pairs: list[tuple[IntArray, IntArray]], nmax: int) -> Iterator[tuple[IntArray, IntArray]]:
+    """Group (n1, n2) pair blocks so each vectorised step stays within the memory budget."""
+    group_n1: list[IntArray] = []
+    group_n2: list[IntArray] = []
+    size = 0
+    for n1, n2 in pairs:
+        cost = n1.size * (int(n1[0]) + 1) * min(nmax, 64)
+        if group_n1 and size + cost > _BATCH_ELEMENTS:
+            yield np.concatenate(group_n1), np.concatenate(group_n2)
+            group_n1, group_n2, size = [], [], 0
+        group_n1.append(n1)
+        group_n2.append(n2)
+        size += cost
+    if group_n1:
+        yield np.concatenate(group_n1), np.concatenate(group_n2)
+
+
+def _admissible(rows: list[SimonDesign]) -> list[SimonDesign]:
+    """Designs on the lower convex hull of (n, EN) from minimax to optimal (clinfun's walk)."""
+    ens = np.array([row.expected_n0 for row in rows])
+    sizes = np.array([row.n for row in rows], dtype=float)
+    optimal = int(np.argmin(ens))
+    chosen = [0]
+    start = 0
+    while start < optimal:
+        slopes = (ens[start + 1 : optimal + 1] - ens[start]) / (
+            sizes[start + 1 : optimal + 1] - sizes[start]
+        )
+        start = start + 1 + int(np.argmin(slopes))
+        chosen.append(start)
+    picked = [rows[i] for i in chosen]
+    # Weight q on n (1 - q on EN) at which consecutive hull designs tie.
+    q_cuts = [
+        (b.expected_n0 - a.expected_n0) / ((b.expected_n0 - a.expected_n0) - (b.n - a.n))
+        for a, b in zip(picked, picked[1:])
+    ]
+    uppers = [1.0, *q_cuts]
+    lowers = [*q_cuts, 0.0]
+    out = []
+    for index, (design, low, high) in enumerate(zip(picked, lowers, uppers)):
+        if index == 0:
+            kind = "minimax"
+        elif index == len(picked) - 1:
+            kind = "optimal"
+        else:
+            kind = "admissible"
+        out.append(_with(design, kind, (low, high)))
+    if len(out) == 1:
+        out = [_with(out[0], "minimax", (0.0, 1.0)), _with(out[0], "optimal", (0.0, 1.0))]
+    return out
+
+
+def _with(design: SimonDesign, kind: str, q_range: tuple[float, float]) -> SimonDesign:
+    from dataclasses import replace
+
+    return replace(design, kind=kind, q_range=q_range)
+
+
+def _no_design(nmax: int) -> InputError:
+    return InputError(
+        "nmax",
+        "a maximum sample size large enough for a design to exist",
+        nmax,
+        "No two-stage design meets both error bounds; increase nmax or relax alpha/power.",
+    )
