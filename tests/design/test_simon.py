@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -21,12 +22,18 @@ def _decimals(text: str) -> int:
     return len(text.split(".")[1]) if "." in text else 0
 
 
-@pytest.mark.parametrize("row", ROWS, ids=[f"{r['p0']}-{r['p1']}-{r['type']}-{r['nmax']}" for r in ROWS])
+@pytest.mark.parametrize(
+    "row", ROWS, ids=[f"{r['p0']}-{r['p1']}-{r['type']}-{r['nmax']}" for r in ROWS]
+)
 def test_it_equals_every_row_of_simon_two_stage_csv(row: dict[str, str]) -> None:
     # Source: tests/data/simon_two_stage.csv (clinfun ph2simon docs/vignette, PhIIdesign test).
     # EN0 and PET0 there are printed to 2-4 decimals: we compare at the printed precision.
     result = simon_two_stage(
-        float(row["p0"]), float(row["p1"]), float(row["alpha"]), 1 - float(row["beta"]), int(row["nmax"])
+        float(row["p0"]),
+        float(row["p1"]),
+        float(row["alpha"]),
+        1 - float(row["beta"]),
+        int(row["nmax"]),
     )
     design = getattr(result, row["type"])
     assert (design.r1, design.n1, design.r, design.n) == (
@@ -130,7 +137,7 @@ def test_it_agrees_with_a_plain_unpruned_search(p0, p1, alpha, power, nmax) -> N
 def test_every_candidate_meets_the_error_bounds_and_en_falls_with_n() -> None:
     result = simon_two_stage(0.2, 0.4, 0.05, 0.8, 80)
     ens = [d.expected_n0 for d in result.candidates]
-    assert all(a > b for a, b in zip(ens, ens[1:]))
+    assert all(a > b for a, b in itertools.pairwise(ens))
     for design in result.candidates:
         assert design.alpha < 0.05
         assert design.power > 0.8

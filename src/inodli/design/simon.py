@@ -16,6 +16,7 @@ nmax = 200 takes milliseconds. ``bench/bench_design.py`` times it against a plai
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -329,8 +330,8 @@ class _Search:
                 n2 = np.arange(n2_low, n2_high + 1, dtype=np.int64)
                 pairs.append((np.full(n2.size, n1, dtype=np.int64), n2))
         rows: list[_Row] = []
-        for n1, n2 in _batches(pairs, self.nmax):
-            rows += self._best_rows(n1, n2, np.full(n1.size, bound))
+        for batch_n1, batch_n2 in _batches(pairs, self.nmax):
+            rows += self._best_rows(batch_n1, batch_n2, np.full(batch_n1.size, bound))
         best: dict[int, _Row] = {}
         for row in sorted(rows, key=lambda row: (row.n, row.n1)):
             if row.n not in best or row.expected_n0 < best[row.n].expected_n0:
@@ -361,15 +362,26 @@ class _Search:
         if not active.any():
             return []
         n1, n2, n, bound = n1[active], n2[active], n[active], bound[active]
-        r1_low, r1_high, r_low, r_high = r1_low[active], r1_high[active], r_low[active], r_high[active]
+        r1_low, r1_high, r_low, r_high = (
+            r1_low[active],
+            r1_high[active],
+            r_low[active],
+            r_high[active],
+        )
         width = int((r_high - r_low).max()) + 1
         r_grid = r_low[:, None] + np.arange(width)[None, :]
         # windows[m, s, j] = sf[m, s + j]; with s = r + off - (x_count - 1) and
         # j = x_count - 1 - x1 this reads P(X2 > r - x1) for x1 = x_count - 1 .. 0.
         start = r_grid + off - (x_count - 1)
         top_down = (x_count - 1) - np.arange(x_count)
-        terms0 = self._windows(0, x_count)[n2[:, None], start] * self.pmf0[n1[:, None], top_down][:, None, :]
-        terms1 = self._windows(1, x_count)[n2[:, None], start] * self.pmf1[n1[:, None], top_down][:, None, :]
+        terms0 = (
+            self._windows(0, x_count)[n2[:, None], start]
+            * self.pmf0[n1[:, None], top_down][:, None, :]
+        )
+        terms1 = (
+            self._windows(1, x_count)[n2[:, None], start]
+            * self.pmf1[n1[:, None], top_down][:, None, :]
+        )
         # Sum over x1 > r1 from the top (clinfun's order); last axis becomes r1 = 0 .. x_count-2.
         alpha = np.cumsum(terms0, axis=2)[:, :, ::-1][:, :, 1:]
         power = np.cumsum(terms1, axis=2)[:, :, ::-1][:, :, 1:]
@@ -414,7 +426,9 @@ class _Search:
         return [rows[key] for key in sorted(rows)]
 
 
-def _batches(pairs: list[tuple[IntArray, IntArray]], nmax: int) -> Iterator[tuple[IntArray, IntArray]]:
+def _batches(
+    pairs: list[tuple[IntArray, IntArray]], nmax: int
+) -> Iterator[tuple[IntArray, IntArray]]:
     """Group (n1, n2) pair blocks so each vectorised step stays within the memory budget."""
     group_n1: list[IntArray] = []
     group_n2: list[IntArray] = []
@@ -448,7 +462,7 @@ def _admissible(rows: list[SimonDesign]) -> list[SimonDesign]:
     # Weight q on n (1 - q on EN) at which consecutive hull designs tie.
     q_cuts = [
         (b.expected_n0 - a.expected_n0) / ((b.expected_n0 - a.expected_n0) - (b.n - a.n))
-        for a, b in zip(picked, picked[1:])
+        for a, b in itertools.pairwise(picked)
     ]
     uppers = [1.0, *q_cuts]
     lowers = [*q_cuts, 0.0]
