@@ -18,7 +18,12 @@ from inodli import __version__
 from inodli.errors import InputError
 
 # name -> "module:attribute" of a click command or group.
-COMMANDS: dict[str, str] = {}
+COMMANDS: dict[str, str] = {
+    "dli": "inodli.cli.dosing:dli",
+    "dose": "inodli.cli.dosing:dose",
+    "it": "inodli.cli.dosing:intrathecal",
+    "schedule": "inodli.cli.dosing:schedule",
+}
 
 
 class LazyGroup(click.Group):
