@@ -54,15 +54,15 @@ def _product() -> _Product:
         product = _Product(
             version=str(data["version"]),
             product=str(data["vial"]["product"]),
-            vial_mg=decimal_of(float(data["vial"]["vial_mg"])),
+            vial_mg=decimal_of(data["vial"]["vial_mg"]),
             recon_diluent=str(recon["diluent"]),
-            recon_ml=decimal_of(float(recon["diluent_ml"])),
-            concentration=decimal_of(float(recon["concentration_mg_per_ml"])),
-            deliverable_ml=decimal_of(float(recon["deliverable_ml"])),
+            recon_ml=decimal_of(recon["diluent_ml"]),
+            concentration=decimal_of(recon["concentration_mg_per_ml"]),
+            deliverable_ml=decimal_of(recon["deliverable_ml"]),
             dilution_diluent=str(dil["diluent"]),
-            total_volume_ml=decimal_of(float(dil["total_volume_ml"])),
-            rate_ml_per_h=decimal_of(float(inf["rate_ml_per_h"])),
-            duration_h=decimal_of(float(inf["duration_h"])),
+            total_volume_ml=decimal_of(dil["total_volume_ml"]),
+            rate_ml_per_h=decimal_of(inf["rate_ml_per_h"]),
+            duration_h=decimal_of(inf["duration_h"]),
             temperature=str(inf["temperature"]),
             max_total_h=int(limits["reconstitution_to_end_of_administration_h"]),
             max_recon_to_dilution_h=int(limits["reconstitution_to_dilution_h"]),
@@ -70,7 +70,7 @@ def _product() -> _Product:
             observe_h=int(data["observation"]["after_infusion_h"]),
             dose_step=str(disp["dose_step_mg"]),
             volume_step=str(disp["volume_step_ml"]),
-            max_deviation_percent=decimal_of(float(disp["max_deviation_percent"])),
+            max_deviation_percent=decimal_of(disp["max_deviation_percent"]),
             rounding_rule=str(disp["rounding_rule"]),
             source_texts=tuple(
                 str(data[key]["source_text"])
@@ -85,7 +85,7 @@ def _product() -> _Product:
                 )
             ),
         )
-    except (KeyError, TypeError, ValueError) as error:
+    except (KeyError, TypeError, ValueError, ArithmeticError) as error:
         raise RuleTableError(f"rule table 'ino_product' is malformed: {error!r}") from error
     # The label's numbers must agree with each other: 0.9 mg = 3.6 mL x 0.25 mg/mL.
     if product.deliverable_ml * product.concentration != product.vial_mg:
