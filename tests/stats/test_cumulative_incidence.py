@@ -198,3 +198,24 @@ def test_it_rejects_missing_group_labels_and_keeps_a_flat_curve_for_a_group_with
     curves = cumulative_incidence_by_group([1, 2, 3, 4], [1, 0, 2, 0], ["a", "a", "b", "b"])
     assert curves["b"].table["estimate"].tolist() == [0.0, 0.0]
     assert "cause=1" in repr(curves["a"])
+
+
+def test_it_plots_the_curve_band_and_censor_marks_from_zero() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    curves = cumulative_incidence_by_group(BMT.t2, BMT.cr_status, BMT.group)
+    fig, ax = plt.subplots()
+    for curve in curves.values():
+        curve.plot(ax)
+    lines = [line for line in ax.get_lines() if line.get_gid() == "estimate"]
+    assert [line.get_label() for line in lines] == ["1", "2", "3"]
+    first = curves[1].table
+    np.testing.assert_array_equal(lines[0].get_xdata()[1:], first["time"])
+    assert lines[0].get_ydata()[0] == 0.0
+    marks = [line for line in ax.get_lines() if line.get_gid() == "censor marks"]
+    assert len(marks[0].get_xdata()) == int((first["n_censor"] > 0).sum())
+    assert ax.get_ylabel() == "Cumulative incidence (cause 1)"
+    plt.close(fig)

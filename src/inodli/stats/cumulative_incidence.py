@@ -117,23 +117,41 @@ class CumulativeIncidence:
         ]
         return pd.DataFrame({"time": time, "estimate": estimate, "variance": variance})
 
-    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
-        """Step curve with its confidence band and censoring marks, on ``ax`` (or a new one)."""
+    def plot(
+        self,
+        ax: Axes | None = None,
+        *,
+        ci: bool = True,
+        censor_marks: bool = True,
+        label: str | None = None,
+        **step_kwargs: Any,
+    ) -> Axes:
+        """Step curve from (0, 0) with its confidence band and censoring marks.
+
+        Drawn with :func:`inodli.stats.plotting.plot_step_curve` on ``ax`` (a new figure's axes
+        when None); ``label`` defaults to the group label of a per-group result.
+        """
         from inodli.stats.plotting import plot_step_curve
 
         t = self.table
-        label = kwargs.pop("label", None if self.label is None else str(self.label))
-        return plot_step_curve(
+        censored = t["n_censor"].to_numpy() > 0
+        if label is None and self.label is not None:
+            label = str(self.label)
+        axes = plot_step_curve(
+            ax,
             t["time"].to_numpy(),
             t["estimate"].to_numpy(),
-            lower=t["lower"].to_numpy(),
-            upper=t["upper"].to_numpy(),
-            censor_times=t["time"].to_numpy()[t["n_censor"].to_numpy() > 0],
-            ax=ax,
+            lower=t["lower"].to_numpy() if ci else None,
+            upper=t["upper"].to_numpy() if ci else None,
+            censor_times=t["time"].to_numpy()[censored] if censor_marks else None,
+            censor_values=t["estimate"].to_numpy()[censored] if censor_marks else None,
             label=label,
-            ylabel=f"Cumulative incidence (cause {self.cause})",
-            **kwargs,
+            start_value=0.0,
+            **step_kwargs,
         )
+        if not axes.get_ylabel():
+            axes.set_ylabel(f"Cumulative incidence (cause {self.cause})")
+        return axes
 
 
 def _bounds(
