@@ -16,6 +16,7 @@ import numpy.typing as npt
 from inodli.errors import InputError
 
 __all__ = [
+    "as_covariates",
     "as_event",
     "as_groups",
     "as_status",
@@ -173,3 +174,35 @@ def check_cause(cause: Any, status: npt.NDArray[np.int64], name: str = "cause") 
         codes = ", ".join(str(code) for code in observed.tolist())
         raise InputError(name, f"a cause present in status (observed: {codes})", cause)
     return int(cause)
+
+
+def as_covariates(x: Any, n: int, name: str = "X") -> tuple[npt.NDArray[np.float64], list[str]]:
+    """Return a finite float64 design matrix of shape (n, p) and its column names.
+
+    Accepts a pandas DataFrame (names from its columns), a 2-D array, or a 1-D array (one
+    covariate). Columns are named ``x1..xp`` when no names are given.
+    """
+    names = [str(c) for c in x.columns] if hasattr(x, "columns") else None
+    try:
+        array = np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InputError(
+            name, "a numeric matrix (n rows, one column per covariate)", type(x).__name__
+        ) from None
+    if array.ndim == 1:
+        array = array[:, None]
+    if array.ndim != 2 or array.shape[1] == 0:
+        raise InputError(
+            name, "a matrix with n rows and at least one column", f"shape {array.shape}"
+        )
+    check_same_length({"time": n, name: array.shape[0]})
+    bad = ~np.isfinite(array)
+    if bad.any():
+        row, column = (int(v) for v in np.argwhere(bad)[0])
+        raise InputError(
+            name,
+            "finite numbers (no NaN)",
+            array[row, column].item(),
+            f"First at row {row}, column {column}.",
+        )
+    return array, names or [f"x{j + 1}" for j in range(array.shape[1])]
