@@ -11,12 +11,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from inodli.errors import InputError
 from inodli.stats._kernels import tie_counts
 from inodli.stats.groups import kaplan_meier_by_group, restricted_means_by_group
 from inodli.stats.kaplan_meier import kaplan_meier
 from tests.stats._reference import DATASETS, Dataset, arrays, assert_close, label_of, reference
+from tests.stats.naive_km import naive_km, naive_restricted_mean, naive_survival_at
 
 CONF_TYPES = {
     "log": "log",
@@ -211,3 +214,41 @@ def test_by_group_keeps_r_factor_order_and_allows_one_level() -> None:
     fits = kaplan_meier_by_group([5, 1, 2], [1, 1, 0], ["b", "a", "b"])
     assert list(fits) == ["a", "b"]
     assert list(kaplan_meier_by_group([1, 2], [1, 1], [3, 3])) == [3]
+
+
+# ---- property-based comparison with the naive loop implementation (tests/stats/naive_km.py)
+
+
+# few distinct times -> many ties, including events and censorings at the same time; the
+# scale makes some draws non-integer (sorting path) and others whole numbers (counting path)
+samples = st.integers(1, 60).flatmap(
+    lambda n: st.tuples(
+        st.lists(st.integers(0, 12), min_size=n, max_size=n),
+        st.lists(st.booleans(), min_size=n, max_size=n),
+        st.sampled_from([1.0, 0.5, 0.1, 7.0]),
+    )
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(samples)
+def test_it_equals_the_naive_estimator_on_tied_data(sample: tuple) -> None:
+    ticks, event, scale = sample
+    time = [tick * scale for tick in ticks]
+    fit = kaplan_meier(time, event)
+    rows = naive_km(time, event)
+    assert fit.time.tolist() == [r["time"] for r in rows]
+    assert fit.n_risk.tolist() == [r["n_risk"] for r in rows]
+    assert fit.n_event.tolist() == [r["n_event"] for r in rows]
+    assert fit.n_censor.tolist() == [r["n_censor"] for r in rows]
+    np.testing.assert_allclose(fit.survival, [r["survival"] for r in rows], rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(fit.std_err_log**2, [r["var_log"] for r in rows], rtol=1e-12)
+    probes = sorted({*time, 0.0, max(time) + 1.0, min(time) / 2})
+    at = fit.survival_at(probes)
+    expected = [naive_survival_at(rows, t) for t in probes]
+    np.testing.assert_allclose(at["survival"], expected, rtol=1e-12, atol=1e-15)
+    assert at["n_risk"].tolist() == [sum(1 for x in time if x >= t) for t in probes]
+    tau = max(time) * 0.7 + 0.3
+    assert fit.restricted_mean(tau).estimate == pytest.approx(
+        naive_restricted_mean(rows, tau), rel=1e-12, abs=1e-12
+    )

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from inodli.errors import InputError
 from inodli.stats.logrank import logrank_test
 from tests.stats._reference import assert_close, frame, reference
+from tests.stats.naive_km import naive_logrank
 
 # (json, key, csv, time column, event column, event code, group column)
 CASES = [
@@ -95,3 +98,32 @@ def test_it_rejects_bad_input(kwargs: dict, field: str) -> None:
     with pytest.raises(InputError) as raised:
         logrank_test(**arguments)
     assert raised.value.field == field
+
+
+# ---- property-based comparison with the naive loop implementation (tests/stats/naive_km.py)
+
+
+samples = st.integers(4, 50).flatmap(
+    lambda n: st.tuples(
+        st.lists(st.integers(0, 8), min_size=n, max_size=n),
+        st.lists(st.booleans(), min_size=n, max_size=n),
+        st.lists(st.integers(0, 2), min_size=n, max_size=n),
+        st.sampled_from([1.0, 0.25]),
+        st.sampled_from([0.0, 1.0, 0.5]),
+    )
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(samples)
+def test_it_equals_the_naive_test_on_tied_data(sample: tuple) -> None:
+    ticks, event, group, scale, rho = sample
+    assume(len(set(group)) >= 2 and any(event))
+    time = [tick * scale for tick in ticks]
+    labels = sorted(set(group))
+    codes = [labels.index(g) for g in group]
+    test = logrank_test(time, event, group, rho=rho)
+    observed, expected, variance = naive_logrank(time, event, codes, rho)
+    np.testing.assert_allclose(test.observed, observed, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(test.expected, expected, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(test.variance, variance, rtol=1e-10, atol=1e-12)
