@@ -6,6 +6,7 @@ random data with many ties. Written for clarity, not speed: O(n^2).
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 
@@ -41,8 +42,7 @@ def naive_restricted_mean(rows: list[dict[str, float]], tau: float) -> float:
     """Area under the step curve from 0 to tau, summing rectangles between jump points."""
     points = [0.0] + [r["time"] for r in rows if r["time"] < tau] + [tau]
     return sum(
-        (right - left) * naive_survival_at(rows, left)
-        for left, right in zip(points, points[1:], strict=False)
+        (right - left) * naive_survival_at(rows, left) for left, right in itertools.pairwise(points)
     )
 
 
