@@ -91,7 +91,11 @@ def _rules() -> _RegimenRules:
 
 @dataclass(frozen=True)
 class PlannedDose:
-    """One InO infusion of the plan; the window is in cycle days, closed at both ends."""
+    """One InO infusion of the plan; the window is in cycle days, closed at both ends.
+
+    The window is the label's +-2 days narrowed by the 6-day minimum spacing, assuming the
+    previous dose was given on its earliest day; :func:`check_dose_day` checks an actual day.
+    """
 
     day: int
     label_mg_per_m2: float
@@ -239,18 +243,25 @@ def ino_cycle_plan(
     factor = Decimal(1) - decimal_of(reduction)
     bsa_dec = decimal_of(bsa)
     doses = []
+    previous_earliest: int | None = None
     for day in rules.dose_days:
         if day in omitted:
             continue
         per_m2 = regimen.mg_per_m2[day] * factor
         margin = rules.plus_minus if day in rules.window_days else 0
+        # The +-2 day window is narrowed by the 6-day minimum after the previous dose:
+        # day 8 can be no earlier than day 7 (day 1 + 6), although 8 - 2 = 6.
+        earliest = day - margin
+        if previous_earliest is not None:
+            earliest = max(earliest, previous_earliest + rules.min_gap)
+        previous_earliest = earliest
         doses.append(
             PlannedDose(
                 day=day,
                 label_mg_per_m2=float(regimen.mg_per_m2[day]),
                 mg_per_m2=float(per_m2),
                 dose_mg=float(round_half_up(per_m2 * bsa_dec, rules.rounding_step)),
-                window_first_day=day - margin,
+                window_first_day=earliest,
                 window_last_day=day + margin,
             )
         )
