@@ -30,7 +30,8 @@ class Operator(StrEnum):
     def symbol(self) -> str:
         return {"gt": ">", "ge": ">=", "lt": "<", "le": "<="}[self.value]
 
-    def holds(self, value: float, limit: float) -> bool:
+    def holds(self, value: Any, limit: Any) -> bool:
+        """``value <op> limit`` for two floats or two Decimals."""
         if self is Operator.GT:
             return value > limit
         if self is Operator.GE:
