@@ -79,5 +79,11 @@ def parse_database_url(url: str) -> dict[str, object]:
             raise InputError(
                 "DATABASE_URL", "sqlite:///relative/path or sqlite:////absolute/path", url
             )
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": name}
+        # IMMEDIATE: a write transaction takes the write lock at BEGIN, so two concurrent saves
+        # queue (up to `timeout` s) instead of failing with "database is locked" mid-way.
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": name,
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+        }
     raise InputError("DATABASE_URL", "a postgres://... or sqlite:///... URL", url)

@@ -32,6 +32,17 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "inodli.edc.core",
+    "inodli.edc.subjects",
+    "inodli.edc.visits",
+]
+# The clinical-form apps join once they have an AppConfig and a first migration (they are
+# built in parallel with this foundation).
+INSTALLED_APPS += [
+    f"inodli.edc.{name}"
+    for name in ("treatment", "assessments", "safety")
+    if (BASE_DIR / name / "apps.py").exists()
+    and any((BASE_DIR / name / "migrations").glob("0001_*.py"))
 ]
 
 MIDDLEWARE = [
@@ -41,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "inodli.edc.core.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -58,6 +70,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "inodli.edc.core.context.study",
             ],
         },
     },
@@ -80,3 +93,8 @@ USE_TZ = True  # stored in UTC
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("INODLI_STATIC_ROOT", default=str(Path.cwd() / "staticfiles")))
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "login"
+SESSION_COOKIE_AGE = 8 * 60 * 60  # one ward shift

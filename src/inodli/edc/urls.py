@@ -2,6 +2,25 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+import importlib.util
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from django.contrib.auth import views as auth_views
+from django.urls import URLPattern, URLResolver, include, path
+from django.views.generic import RedirectView
+
+from inodli.edc.core.views import set_language_preference
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", RedirectView.as_view(pattern_name="visits:dashboard"), name="home"),
+    path("login/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("language/", set_language_preference, name="set-language"),
+    path("subjects/", include("inodli.edc.subjects.urls")),
+    path("visits/", include("inodli.edc.visits.urls")),
+    path("audit/", include("inodli.edc.core.urls")),
+]
+
+# The clinical-form apps add their own pages (beyond the generic form views) when they have a urls module.
+for _name in ("treatment", "assessments", "safety"):
+    if importlib.util.find_spec(f"inodli.edc.{_name}.urls") is not None:
+        urlpatterns.append(path(f"{_name}/", include(f"inodli.edc.{_name}.urls")))

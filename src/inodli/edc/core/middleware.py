@@ -1,0 +1,33 @@
+"""Activate the logged-in user's preferred language (their profile), after LocaleMiddleware."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+
+__all__ = ["UserLanguageMiddleware"]
+
+
+class UserLanguageMiddleware:
+    """The profile's language wins over the browser's Accept-Language header."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from inodli.edc.core.models import UserProfile
+
+        if request.user.is_authenticated:
+            language = (
+                UserProfile.objects.filter(user=request.user)
+                .values_list("language", flat=True)
+                .first()
+            )
+            if language:
+                translation.activate(language)
+                request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", translation.get_language() or "en")
+        return response

@@ -1,0 +1,1 @@
+"""Subjects: registration, informed consent, eligibility, enrolment, baseline, study status."""

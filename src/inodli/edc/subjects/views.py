@@ -1,0 +1,63 @@
+"""Subject list, registration for screening and the per-subject page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from inodli.edc.core.registry import all_forms
+from inodli.edc.core.views import DataEntryMixin, StudyMemberMixin
+from inodli.edc.subjects.forms import SubjectRegistrationForm
+from inodli.edc.subjects.models import Enrolment, Subject
+
+
+class SubjectListView(StudyMemberMixin, View):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        enrolments = {e.subject_id: e for e in Enrolment.objects.all()}
+        rows = [(subject, enrolments.get(subject.pk)) for subject in Subject.objects.all()]
+        return render(request, "subjects/subject_list.html", {"rows": rows})
+
+
+class SubjectRegisterView(DataEntryMixin, View):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(
+            request, "subjects/subject_register.html", {"form": SubjectRegistrationForm()}
+        )
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = SubjectRegistrationForm(request.POST)
+        if form.commit(request.user):
+            messages.success(
+                request,
+                _("Registered for screening as %(number)s.")
+                % {"number": form.instance.screening_number},
+            )
+            return redirect("subjects:detail", form.instance.pk)
+        return render(request, "subjects/subject_register.html", {"form": form}, status=422)
+
+
+class SubjectDetailView(StudyMemberMixin, View):
+    """Everything about one subject: forms with their records, the visit calendar."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        subject = get_object_or_404(Subject, pk=pk)
+        sections = [(spec, list(spec.records(subject))) for spec in all_forms()]
+        context: dict[str, Any] = {
+            "subject": subject,
+            "sections": sections,
+            "status": subject.current_status(),
+            "consent": subject.first_consent(),
+            "calendar": _calendar(subject),
+        }
+        return render(request, "subjects/subject_detail.html", context)
+
+
+def _calendar(subject: Subject) -> Any:
+    from inodli.edc.visits.calendar import subject_calendar
+
+    return subject_calendar(subject)

@@ -1,0 +1,1 @@
+"""Visits: the per-subject calendar from the protocol schedule, form status, overdue visits."""

@@ -1,0 +1,45 @@
+"""Fixtures of the data capture tests: personas, subjects built through the services, and the
+audit-trigger handling that lets transactional tests (live_server) empty the tables on SQLite."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.edc.personas import Personas, make_personas
+
+
+@pytest.fixture
+def personas(db: None) -> Personas:
+    return make_personas()
+
+
+@pytest.fixture
+def nurse(personas: Personas) -> Any:
+    return personas.nurse
+
+
+@pytest.fixture(autouse=True)
+def _audit_triggers_for_flush(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Transactional tests end with a flush (DELETE FROM each table on SQLite), which the
+    append-only trigger refuses: drop the triggers just before the flush, re-create them after
+    set-up. Tests that use ``db`` (rolled-back transactions) keep the triggers throughout."""
+    names = set(request.fixturenames)
+    transactional = bool(names & {"transactional_db", "live_server"})
+    if transactional:
+        request.getfixturevalue("live_server" if "live_server" in names else "transactional_db")
+    elif "db" in names:
+        request.getfixturevalue("db")
+    else:
+        yield
+        return
+    from django.db import connection
+
+    from inodli.edc.core.triggers import create_triggers, drop_triggers
+
+    create_triggers(connection)  # idempotent; restores them after an earlier flush
+    yield
+    if transactional and connection.vendor == "sqlite":
+        drop_triggers(connection)
