@@ -1,0 +1,177 @@
+"""``inodli dose``, ``dli``, ``schedule`` and ``it`` through click's CliRunner.
+
+Expected numbers: Mosteller BSA for 170 cm / 65 kg = sqrt(170 x 65 / 3600) = 1.752 -> 1.75 m2;
+day-1 dose 0.8 x 1.75 = 1.40 mg = 5.6 mL at 0.25 mg/mL (label 2.4); DLI 1e7/kg x 60 kg = 6e8
+CD3+ cells = 12 mL at 5e7/mL (clinical-facts 6).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from inodli.cli import main
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+def test_it_prints_a_dosing_sheet() -> None:
+    code, output = run("dose", "--height", "170", "--weight", "65", "--cycle", "1")
+    assert code == 0, output
+    assert "1.75 m2 used for dosing" in output
+    assert "  1   1-1    0.8        1.40          5.6      2          44.4   0.00" in output
+    assert "Premedicate before each dose" in output
+
+
+def test_it_prints_cycle_2_in_remission_as_json() -> None:
+    code, output = run(
+        "dose", "--height", "170", "--weight", "65", "--cycle", "2", "--in-remission", "--json"
+    )
+    assert code == 0, output
+    payload = json.loads(output)
+    assert payload["bsa"]["bsa_for_dosing_m2"] == 1.75
+    assert [d["mg_per_m2"] for d in payload["plan"]["doses"]] == [0.5, 0.5, 0.5]
+    assert [d["dose_mg"] for d in payload["plan"]["doses"]] == [0.88, 0.88, 0.88]
+    assert payload["preparation"]["1"]["volume_to_withdraw_ml"] == 3.5  # 0.88 / 0.25 = 3.52
+
+
+@pytest.mark.parametrize(
+    ("args", "flag", "expected"),
+    [
+        (
+            ["--height", "17", "--weight", "65", "--cycle", "1"],
+            "--height",
+            "expected a number in 30-250 (cm), got 17.0",
+        ),
+        (
+            ["--height", "170", "--weight", "400", "--cycle", "1"],
+            "--weight",
+            "expected a number in 2-350 (kg), got 400.0",
+        ),
+        (
+            ["--height", "170", "--weight", "65", "--cycle", "3"],
+            "--cycle",
+            "expected an integer in 1-2, got 3",
+        ),
+        (
+            ["--height", "170", "--weight", "65", "--cycle", "1", "--cap", "0"],
+            "--cap",
+            "expected a number > 0, got 0.0",
+        ),
+    ],
+)
+def test_it_names_the_flag_in_errors(args: list[str], flag: str, expected: str) -> None:
+    code, output = run("dose", *args)
+    assert code == 2
+    assert f"Invalid value for {flag}: {expected}" in output
+
+
+def test_it_names_allowed_formulas() -> None:
+    code, output = run(
+        "dose", "--height", "170", "--weight", "65", "--cycle", "1", "--formula", "boyd"
+    )
+    assert code == 2
+    assert "'boyd' is not one of 'mosteller', 'dubois', 'haycock'" in output
+
+
+def test_it_checks_dli_eligibility_and_gives_the_dose() -> None:
+    code, output = run(
+        "dli", "--weight", "60", "--cd3-per-ml", "5e7", "--prior-grade34-agvhd", "no",
+        "--hla-loss", "no_loss", "--active-agvhd", "no", "--active-cgvhd", "no",
+    )  # fmt: skip
+    assert code == 0, output
+    assert "ELIGIBLE for DLI" in output
+    assert "give 12.0 mL" in output
+    assert "6e+08 CD3+ cells" in output
+
+
+def test_it_withholds_the_dli_dose_when_not_eligible() -> None:
+    code, output = run(
+        "dli", "--weight", "60", "--cd3-per-ml", "5e7", "--prior-grade34-agvhd", "no",
+        "--hla-loss", "missing", "--active-agvhd", "no", "--active-cgvhd", "unknown", "--json",
+    )  # fmt: skip
+    assert code == 0, output
+    payload = json.loads(output)
+    assert payload["eligible"] is False
+    assert payload["failed"] == ["negative HLA-loss test", "no present chronic GVHD"]
+    assert payload["dose"] is None
+
+
+def test_it_names_the_dli_flag_in_errors() -> None:
+    code, output = run(
+        "dli", "--weight", "60", "--cd3-per-ml", "0", "--prior-grade34-agvhd", "no",
+        "--hla-loss", "no_loss", "--active-agvhd", "no", "--active-cgvhd", "no",
+    )  # fmt: skip
+    assert code == 2
+    assert "Invalid value for --cd3-per-ml" in output
+
+
+def test_it_prints_the_visit_schedule() -> None:
+    code, output = run("schedule", "--first-dose", "2026-01-05")
+    assert code == 0, output
+    assert "C1D8       day    8 [6, 10]  2026-01-12 [2026-01-10 .. 2026-01-14]" in output
+    assert "Assumptions" in output
+
+
+def test_it_prints_the_schedule_as_json_with_it_courses() -> None:
+    code, output = run(
+        "schedule", "--first-dose", "2026-01-05", "--remission-date", "2026-01-25", "--json"
+    )
+    assert code == 0, output
+    visits = json.loads(output)["schedule"]["visits"]
+    assert visits[0]["code"] == "screening"
+    assert {"IT1", "IT6", "PRIMARY", "FU-M24"} <= {v["code"] for v in visits}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--first-dose", "2026-13-05"],
+            "Invalid value for '--first-dose': expected a date as YYYY-MM-DD, got '2026-13-05'",
+        ),
+        (
+            ["--first-dose", "2026-01-05", "--remission-date", "2026-01-01"],
+            "Invalid value for --remission-date",
+        ),
+        (["--first-dose", "2026-01-05", "--cycle1-days", "25"], "'25' is not one of '21', '28'"),
+    ],
+)
+def test_it_reports_schedule_errors(args: list[str], message: str) -> None:
+    code, output = run("schedule", *args)
+    assert code == 2
+    assert message in output
+
+
+def test_it_reports_intrathecal_status() -> None:
+    code, output = run(
+        "it", "--remission-date", "2026-02-01", "--given", "2026-02-02", "--as-of", "2026-04-20"
+    )
+    assert code == 0, output
+    assert "1 given, 3 due -> overdue" in output
+    code, output = run("it", "--remission-date", "2026-02-01", "--as-of", "2026-02-03", "--json")
+    payload = json.loads(output)["intrathecal"]
+    assert payload["status"] == "on_track"
+    assert payload["regimen"] == [["cytarabine", 50], ["dexamethasone", 5], ["methotrexate", 10]]
+
+
+def test_it_names_the_given_flag_in_intrathecal_errors() -> None:
+    code, output = run(
+        "it", "--remission-date", "2026-02-01", "--given", "2026-01-01", "--as-of", "2026-03-01"
+    )
+    assert code == 2
+    assert "Invalid value for --given" in output
+
+
+@pytest.mark.parametrize("command", ["dose", "dli", "schedule", "it"])
+def test_every_command_has_examples_in_its_help(command: str) -> None:
+    code, output = run(command, "--help")
+    assert code == 0
+    assert "Examples:" in output
+    assert f"inodli {command} --" in output
+    assert "--json" in output
