@@ -127,3 +127,14 @@ def test_it_equals_the_naive_test_on_tied_data(sample: tuple) -> None:
     np.testing.assert_allclose(test.observed, observed, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(test.expected, expected, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(test.variance, variance, rtol=1e-10, atol=1e-12)
+
+
+def test_integer_group_labels_are_coded_like_np_unique() -> None:
+    from inodli.stats._validation import as_groups
+
+    raw = np.array([5, -2, 5, 7, 70000])
+    codes, labels = as_groups(raw, raw.size)
+    want_labels, want_codes = np.unique(raw, return_inverse=True)
+    assert labels == want_labels.tolist() == [-2, 5, 7, 70000]
+    assert codes.tolist() == want_codes.tolist()
+    assert isinstance(labels[0], int)

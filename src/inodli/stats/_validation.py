@@ -125,7 +125,7 @@ def as_groups(
             name, "group labels without missing values", value, f"First at position {index}."
         )
     try:
-        labels, codes = np.unique(raw, return_inverse=True)
+        labels, codes = _small_integer_codes(raw) or np.unique(raw, return_inverse=True)
     except TypeError:
         raise InputError(
             name, "labels of one comparable type (all numbers or all strings)", "mixed types"
@@ -137,6 +137,19 @@ def as_groups(
             f"{labels.size} ({', '.join(map(str, labels.tolist()))})",
         )
     return codes.astype(np.int64).ravel(), labels.tolist()
+
+
+def _small_integer_codes(raw: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Labels and codes by counting, for integer labels of small range (np.unique sorts)."""
+    if raw.dtype.kind not in "iu" or raw.size == 0:
+        return None
+    low, high = int(raw.min()), int(raw.max())
+    if high - low > 4 * raw.size + 4096:
+        return None
+    shifted = raw.astype(np.int64) - low
+    present = np.bincount(shifted) > 0
+    labels = (np.flatnonzero(present) + low).astype(raw.dtype)
+    return labels, (np.cumsum(present) - 1)[shifted]
 
 
 def check_same_length(lengths: dict[str, int]) -> None:
