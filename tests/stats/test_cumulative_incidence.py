@@ -219,3 +219,10 @@ def test_it_plots_the_curve_band_and_censor_marks_from_zero() -> None:
     assert len(marks[0].get_xdata()) == int((first["n_censor"] > 0).sum())
     assert ax.get_ylabel() == "Cumulative incidence (cause 1)"
     plt.close(fig)
+
+
+def test_it_keeps_a_negative_aalen_variance_and_gives_no_interval_there() -> None:
+    # by hand (Pintilie eq. 4.5) at t=1: 1/12 + (1/4)^2 * 3/(3*1) - 2 (1/4) 2*2/(4*1*3) = -1/48
+    table = cumulative_incidence([0, 0, 0, 1], [1, 1, 2, 1], variance="aalen").table
+    assert table["variance"].tolist() == pytest.approx([1 / 12, -1 / 48], rel=1e-12)
+    assert np.isnan(table["lower"].iloc[1])

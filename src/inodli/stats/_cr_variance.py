@@ -72,7 +72,9 @@ def _quadratic_sums(
     a0, a1, a2 = np.cumsum(w_square), np.cumsum(f * w_square), np.cumsum(f**2 * w_square)
     c0, c1 = np.cumsum(w_linear), np.cumsum(f * w_linear)
     total = f**2 * a0 - 2.0 * f * a1 + a2 - 2.0 * (f * c0 - c1) + np.cumsum(w_free)
-    return np.maximum(total, 0.0)  # rounding can leave -1e-19 where the variance is 0
+    # rounding leaves values like -1e-19 where the variance is 0; a clearly negative value is
+    # the formula's own (Aalen's form can go below 0 in risk sets of one or two) and is kept
+    return np.where((total < 0.0) & (total > -1e-13), 0.0, total)
 
 
 def variance_aalen(

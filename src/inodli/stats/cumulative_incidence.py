@@ -159,7 +159,7 @@ def _bounds(
 ) -> tuple[FloatArray, FloatArray]:
     """Pointwise confidence bounds on the transformed scale, mapped back into [0, 1]."""
     z = float(norm.ppf(0.5 + conf_level / 2.0))
-    se = np.sqrt(variance)
+    se = np.sqrt(np.where(variance >= 0.0, variance, np.nan))  # negative: no interval
     inside = (estimate > 0) & (estimate < 1)
     safe = np.where(inside, estimate, 0.5)
     if conf_type == "plain":
@@ -256,7 +256,8 @@ def cumulative_incidence(
         ``"aalen"``: Aalen (1978) as in Pintilie (2006), eq. 4.5 (scikit-survival's default);
         ``"delta"``: the delta method (Marubini & Valsecchi 1995; Pintilie 2006, eq. 4.3).
         survival::survfit's infinitesimal-jackknife SE is a further, different estimate (not
-        offered).
+        offered). Aalen's form can be negative when the last risk sets hold one or two
+        subjects; it is reported as computed and the interval there is NaN.
 
     Returns
     -------
