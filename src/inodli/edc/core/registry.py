@@ -19,8 +19,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 
 if TYPE_CHECKING:
-    from inodli.edc.core.forms import RecordForm
-    from inodli.edc.core.models import SubjectRecord
+    pass
 
 __all__ = ["FormSpec", "all_forms", "get_form", "register"]
 

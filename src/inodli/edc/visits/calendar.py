@@ -1,9 +1,219 @@
-"""The visit calendar of a subject (filled in once ``inodli.protocol.schedule`` lands)."""
+"""The visit calendar of a subject, with each form's status derived from the records.
+
+The visits and their windows come from :func:`inodli.protocol.schedule.visit_schedule`
+(Day 1 = the first InO dose); the schedule names form groups (``labs``, ``ino_admin``, ...),
+and :data:`SCHEDULE_FORMS` says which registered EDC forms fill each group. A status is never
+stored: it is computed here from the schedule, the records and today's date.
+
+* ``entered``: a record of the form is dated inside the visit's closed window;
+* ``not_required``: the visit is conditional (DLI, optional IT courses), or the subject left the
+  study before the window opened;
+* ``missed``: the window has closed without a record;
+* ``required``: the window is open or still ahead.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
+from inodli.edc.core.registry import FormSpec, all_forms
+from inodli.protocol.schedule import Visit, visit_schedule
 
-def subject_calendar(subject: Any) -> list[Any]:
-    return []
+__all__ = [
+    "SCHEDULE_FORMS",
+    "FormStatus",
+    "SubjectCalendar",
+    "VisitRow",
+    "calendars_for",
+    "register_anchor",
+    "subject_calendar",
+]
+
+#: Schedule form group -> EDC form codes that fill it (any one of them counts as entered).
+SCHEDULE_FORMS: dict[str, tuple[str, ...]] = {
+    "eligibility": ("ELIGIBILITY",),
+    "vitals": ("BODY",),
+    "labs": ("LABS",),
+    "marrow": ("MARROW",),
+    "response": ("RESPONSE",),
+    "ino_admin": ("INO_ADMIN",),
+    "ae": ("AE",),
+    "agvhd": ("AGVHD",),
+    "cgvhd": ("CGVHD",),
+    "dli": ("DLI",),
+    "it": ("IT",),
+    "survival": ("SURVIVAL",),
+}
+
+#: Statuses in display order.
+STATUSES = ("entered", "required", "missed", "not_required")
+
+# Anchors of a subject's schedule, provided by the apps that own the records:
+# "first_dose" -> date | None, "remission_date" -> date | None, "cycle1_days" -> 21 | 28 | None.
+_ANCHORS: dict[str, Callable[[Any], Any]] = {}
+
+
+def register_anchor(name: str, provider: Callable[[Any], Any]) -> None:
+    """Let an app say how to find ``first_dose``, ``remission_date`` or ``cycle1_days``."""
+    if name not in {"first_dose", "remission_date", "cycle1_days"}:
+        raise ValueError(f"unknown schedule anchor {name!r}")
+    _ANCHORS[name] = provider
+
+
+@dataclass(frozen=True)
+class FormStatus:
+    group: str  # the schedule's form group, e.g. "labs"
+    codes: tuple[str, ...]  # EDC form codes that fill it
+    status: str  # one of STATUSES
+    records: int  # records dated in the window
+
+
+@dataclass(frozen=True)
+class VisitRow:
+    visit: Visit
+    forms: tuple[FormStatus, ...]
+
+    @property
+    def missing(self) -> list[str]:
+        return [f.group for f in self.forms if f.status == "missed"]
+
+    @property
+    def overdue(self) -> bool:
+        return bool(self.missing)
+
+    @property
+    def status(self) -> str:
+        statuses = {f.status for f in self.forms}
+        for status in ("missed", "required", "entered"):
+            if status in statuses:
+                return status
+        return "not_required"
+
+
+@dataclass(frozen=True)
+class SubjectCalendar:
+    subject: Any
+    first_dose: dt.date | None
+    rows: tuple[VisitRow, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.rows)
+
+    @property
+    def overdue(self) -> list[VisitRow]:
+        return [row for row in self.rows if row.overdue]
+
+
+def _first_dose_from_records(subject: Any) -> dt.date | None:
+    specs = {spec.code: spec for spec in all_forms()}
+    spec = specs.get("INO_ADMIN")
+    if spec is None or spec.model.event_date_field is None:
+        return None
+    value = (
+        spec.model._default_manager.filter(subject=subject)
+        .order_by(spec.model.event_date_field)
+        .values_list(spec.model.event_date_field, flat=True)
+        .first()
+    )
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _anchor(name: str, subject: Any) -> Any:
+    provider = _ANCHORS.get(name)
+    if provider is not None:
+        return provider(subject)
+    return _first_dose_from_records(subject) if name == "first_dose" else None
+
+
+def _record_dates(
+    specs: Iterable[FormSpec], subject_ids: list[int]
+) -> dict[tuple[str, int], list[dt.date]]:
+    """One query per form: every record date of the given subjects."""
+    dates: dict[tuple[str, int], list[dt.date]] = defaultdict(list)
+    for spec in specs:
+        field = spec.model.event_date_field
+        if field is None or spec.entered is not None:
+            continue
+        rows = spec.model._default_manager.filter(subject_id__in=subject_ids).values_list(
+            "subject_id", field
+        )
+        for subject_id, value in rows:
+            if value is not None:
+                dates[(spec.code, subject_id)].append(
+                    value.date() if isinstance(value, dt.datetime) else value
+                )
+    return dates
+
+
+def _count(
+    spec: FormSpec, subject: Any, visit: Visit, dates: dict[tuple[str, int], list[dt.date]]
+) -> int:
+    if spec.entered is not None:
+        return spec.entered_between(subject, visit.window_start, visit.window_end).count()
+    return sum(
+        visit.window_start <= d <= visit.window_end for d in dates.get((spec.code, subject.pk), ())
+    )
+
+
+def _off_study_date(subject: Any) -> dt.date | None:
+    status = subject.current_status()
+    if status is None or status.status == "off_treatment":
+        return None
+    return status.effective_on
+
+
+def _calendar(
+    subject: Any, today: dt.date, dates: dict[tuple[str, int], list[dt.date]]
+) -> SubjectCalendar:
+    first_dose = _anchor("first_dose", subject)
+    if first_dose is None:
+        return SubjectCalendar(subject, None, ())
+    schedule = visit_schedule(
+        first_dose,
+        cycle1_days=_anchor("cycle1_days", subject) or 21,
+        remission_date=_anchor("remission_date", subject),
+    )
+    specs = {spec.code: spec for spec in all_forms()}
+    left_on = _off_study_date(subject)
+    rows = []
+    for visit in schedule.visits:
+        statuses = []
+        for group in visit.forms:
+            codes = tuple(code for code in SCHEDULE_FORMS.get(group, ()) if code in specs)
+            count = sum(_count(specs[code], subject, visit, dates) for code in codes)
+            if count:
+                status = "entered"
+            elif (
+                not codes
+                or visit.conditional
+                or (left_on is not None and left_on < visit.window_start)
+            ):
+                status = "not_required"
+            elif visit.window_end < today:
+                status = "missed"
+            else:
+                status = "required"
+            statuses.append(FormStatus(group, codes, status, count))
+        rows.append(VisitRow(visit, tuple(statuses)))
+    return SubjectCalendar(subject, first_dose, tuple(rows))
+
+
+def subject_calendar(subject: Any, today: dt.date | None = None) -> SubjectCalendar:
+    """The calendar of one subject; empty until the first InO dose is recorded."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    return _calendar(subject, today, _record_dates(all_forms(), [subject.pk]))
+
+
+def calendars_for(subjects: list[Any], today: dt.date | None = None) -> list[SubjectCalendar]:
+    """Calendars of many subjects, reading each form's record dates once for all of them."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    dates = _record_dates(all_forms(), [s.pk for s in subjects])
+    return [_calendar(subject, today, dates) for subject in subjects]

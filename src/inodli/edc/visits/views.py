@@ -1,17 +1,44 @@
-"""The study dashboard: subjects, their status and overdue visits."""
+"""The study dashboard: every subject with its status, and the overdue visits across subjects."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views import View
 
 from inodli.edc.core.views import StudyMemberMixin
-from inodli.edc.subjects.models import Enrolment, Subject
+from inodli.edc.subjects.models import Enrolment, StudyStatusChange, Subject
+from inodli.edc.visits.calendar import calendars_for
 
 
 class DashboardView(StudyMemberMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
+        today = timezone.localdate()
+        subjects = list(Subject.objects.all())
         enrolments = {e.subject_id: e for e in Enrolment.objects.all()}
-        rows = [(subject, enrolments.get(subject.pk)) for subject in Subject.objects.all()]
-        return render(request, "visits/dashboard.html", {"rows": rows, "overdue": []})
+        statuses: dict[int, StudyStatusChange] = {}
+        for change in StudyStatusChange.objects.order_by("effective_on", "id"):
+            statuses[change.subject_id] = change  # the latest wins
+        calendars = calendars_for(subjects, today)
+        overdue = [
+            {"subject": cal.subject, "visit": row.visit, "missing": row.missing}
+            for cal in calendars
+            for row in cal.overdue
+        ]
+        overdue.sort(key=lambda item: (item["visit"].window_end, str(item["subject"])))
+        rows = [
+            {
+                "subject": cal.subject,
+                "enrolment": enrolments.get(cal.subject.pk),
+                "status": statuses.get(cal.subject.pk),
+                "first_dose": cal.first_dose,
+                "overdue": len(cal.overdue),
+                "next_visit": next(
+                    (r.visit for r in cal.rows if r.visit.window_end >= today), None
+                ),
+            }
+            for cal in calendars
+        ]
+        context = {"rows": rows, "overdue": overdue, "today": today}
+        return render(request, "visits/dashboard.html", context)

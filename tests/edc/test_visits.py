@@ -1,0 +1,109 @@
+"""The visit calendar: statuses derived from the protocol schedule and the records."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from inodli.edc.core.services import save_record
+from inodli.edc.subjects import models as m
+from inodli.edc.visits import calendar as cal
+from inodli.protocol.schedule import visit_schedule
+from tests.edc.factories import enrolled_subject
+
+pytestmark = pytest.mark.django_db
+
+DAY1 = dt.date(2026, 1, 12)
+
+
+@pytest.fixture
+def first_dose_on_day1(monkeypatch):
+    # The InO administration form belongs to another app; the anchor hook stands in for it.
+    monkeypatch.setitem(cal._ANCHORS, "first_dose", lambda subject: DAY1)
+
+
+def _vitals(subject, row):
+    return next(f for f in row.forms if f.group == "vitals")
+
+
+def _measure(subject, user, on):
+    save_record(
+        m.BodyMeasurement(
+            subject=subject, measured_on=on, height_cm=Decimal(170), weight_kg=Decimal(64)
+        ),
+        user,
+    )
+
+
+def test_it_shows_no_calendar_before_the_first_dose(nurse):
+    subject = enrolled_subject(nurse)
+    assert not cal.subject_calendar(subject, today=DAY1)
+
+
+def test_it_takes_visits_and_windows_from_the_protocol_schedule(nurse, first_dose_on_day1):
+    subject = enrolled_subject(nurse)
+    calendar = cal.subject_calendar(subject, today=DAY1)
+    expected = visit_schedule(DAY1).visits
+    assert [r.visit.code for r in calendar.rows] == [v.code for v in expected]
+    c1d8 = next(r for r in calendar.rows if r.visit.code == "C1D8")
+    # protocol schedule: C1D8 window is study days 6-10 (label: days 8 and 15 +-2 days)
+    assert (c1d8.visit.window_start, c1d8.visit.window_end) == (
+        dt.date(2026, 1, 17),
+        dt.date(2026, 1, 21),
+    )
+
+
+def test_it_derives_entered_missed_and_required(nurse, first_dose_on_day1):
+    subject = enrolled_subject(nurse)  # height and weight on 2026-01-05 (screening window)
+    _measure(subject, nurse, DAY1)
+    today = dt.date(2026, 1, 25)
+    rows = {r.visit.code: r for r in cal.subject_calendar(subject, today=today).rows}
+    assert _vitals(subject, rows["screening"]).status == "entered"
+    assert _vitals(subject, rows["C1D1"]).status == "entered"
+    assert _vitals(subject, rows["C1D8"]).status == "missed"  # window closed on 2026-01-21
+    assert _vitals(subject, rows["C1D15"]).status == "required"  # window 2026-01-24..28 open
+    assert rows["C1D8"].overdue
+    assert "vitals" in rows["C1D8"].missing
+
+
+def test_it_marks_conditional_visits_not_required(nurse, first_dose_on_day1):
+    subject = enrolled_subject(nurse)
+    rows = {r.visit.code: r for r in cal.subject_calendar(subject, today=dt.date(2027, 6, 1)).rows}
+    assert {f.status for f in rows["DLI"].forms} == {"not_required"}
+
+
+def test_it_stops_requiring_visits_after_going_off_study(nurse, first_dose_on_day1):
+    subject = enrolled_subject(nurse)
+    save_record(
+        m.StudyStatusChange(
+            subject=subject, effective_on=dt.date(2026, 1, 14), status="consent_withdrawn"
+        ),
+        nurse,
+    )
+    rows = {r.visit.code: r for r in cal.subject_calendar(subject, today=dt.date(2026, 3, 1)).rows}
+    assert _vitals(subject, rows["C1D8"]).status == "not_required"
+
+
+def test_it_lists_overdue_visits_on_the_dashboard_and_the_calendar_on_the_subject_page(
+    client, personas, first_dose_on_day1
+):
+    subject = enrolled_subject(personas.nurse)
+    client.force_login(personas.monitor)
+    dashboard = client.get(reverse("visits:dashboard")).content.decode()
+    assert 'class="overdue"' in dashboard
+    assert "Cycle 1 day 8" in dashboard
+    page = client.get(reverse("subjects:detail", args=[subject.pk])).content.decode()
+    assert 'id="visit-C1D8"' in page
+
+
+def test_it_reads_record_dates_once_per_form_for_the_dashboard(
+    nurse, first_dose_on_day1, django_assert_max_num_queries
+):
+    subjects = [enrolled_subject(nurse) for _ in range(5)]
+    forms = len(cal.all_forms())
+    # one query per form for all subjects, plus per subject: its status (1)
+    with django_assert_max_num_queries(forms + len(subjects) * 1):
+        cal.calendars_for(subjects, today=DAY1)
