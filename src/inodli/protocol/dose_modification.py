@@ -5,7 +5,7 @@ The decision is the most severe action of all rules that fire (discontinue > hol
 and *every* fired rule is returned, each with its rule id and the label wording.
 
 What is not verified is not applied by default: label Table 4 (interruption-duration rules)
-could not be retrieved, so :func:`interruption_guidance` only answers from it when the caller
+could not be retrieved, so interruption_guidance (:mod:`inodli.protocol.interruption`) only answers from it when the caller
 passes ``use_unverified_table4=True``, and then marks the answer as unverified. The third
 release condition of the low-baseline haematologic row is truncated in every source; it is an
 investigator's judgement passed in, never inferred.
@@ -21,6 +21,7 @@ from typing import Any, Literal
 from inodli.errors import InputError
 from inodli.protocol._dosing_inputs import as_flag, as_number, decimal_of
 from inodli.protocol._ruletable import RuleTableError, load_rule_table
+from inodli.protocol.interruption import InterruptionGuidance, interruption_guidance
 
 __all__ = [
     "DoseDecision",
@@ -68,15 +69,6 @@ class _Rule:
 
 
 @dataclass(frozen=True)
-class _Table4Row:
-    rule_id: str
-    min_days: int
-    max_days: int
-    action: str
-    recalled_text: str
-
-
-@dataclass(frozen=True)
 class _ModificationRules:
     version: str
     rules: tuple[tuple[str, _Rule], ...]
@@ -91,8 +83,6 @@ class _ModificationRules:
     platelet_baseline: Decimal
     platelet_floor: Decimal
     persist_days: int
-    table4_verified: bool
-    table4_rows: tuple[_Table4Row, ...]
 
     def rule(self, section: str) -> _Rule:
         return dict(self.rules)[section]
@@ -117,7 +107,6 @@ def _table() -> _ModificationRules:
                         str(data[key]["source_text"])))
             for key in _SECTIONS
         )  # fmt: skip
-        table4 = data["table4"]
         loaded = _ModificationRules(
             version=str(data["version"]),
             rules=rules,
@@ -132,17 +121,6 @@ def _table() -> _ModificationRules:
             platelet_baseline=_dec(data["platelets"]["baseline_at_least"]),
             platelet_floor=_dec(data["platelets"]["recover_to"]),
             persist_days=int(data["low_counts_persisting"]["persist_days"]),
-            table4_verified=table4["verified"],
-            table4_rows=tuple(
-                _Table4Row(
-                    str(row["rule_id"]),
-                    int(row["min_days"]),
-                    int(row["max_days"]),
-                    str(row["action"]),
-                    str(row["recalled_text"]),
-                )
-                for row in table4["rows"]
-            ),
         )
     except (KeyError, TypeError, ValueError) as error:
         raise RuleTableError(
@@ -152,8 +130,6 @@ def _table() -> _ModificationRules:
         raise RuleTableError("ino_dose_modification [liver] trigger must be 'and' or 'either'")
     if any(rule.action not in _SEVERITY for _, rule in rules):
         raise RuleTableError("ino_dose_modification: action must be give, hold or discontinue")
-    if not isinstance(loaded.table4_verified, bool):
-        raise RuleTableError("ino_dose_modification [table4] verified must be a bool")
     return loaded
 
 
@@ -426,46 +402,3 @@ def _count_reasons(
                 "(if so, discontinue)"
             )
     return reasons
-
-
-@dataclass(frozen=True)
-class InterruptionGuidance:
-    """What label Table 4 says for an interruption of ``days`` (when it may be used at all)."""
-
-    days: int
-    verified: bool
-    rule_id: str | None
-    action: str
-    text: str
-
-
-def interruption_guidance(
-    days: Any, *, use_unverified_table4: bool = False
-) -> InterruptionGuidance:
-    """Guidance for a dosing interruption of ``days`` days for toxicity (label Table 4).
-
-    Table 4 could not be verified against the label text (see the rule table), so by default
-    this returns *no rule*: the investigator decides from the label itself. With
-    ``use_unverified_table4=True`` the recalled row is returned, marked ``verified=False``.
-
-    Examples
-    --------
-    >>> interruption_guidance(15).rule_id is None
-    True
-    """
-    if isinstance(days, bool) or not isinstance(days, int) or days < 0:
-        raise InputError("days", "an integer >= 0 (days of interruption)", days)
-    table = _table()
-    verified = table.table4_verified
-    if not (verified or as_flag(use_unverified_table4, "use_unverified_table4")):
-        return InterruptionGuidance(
-            days, False, None, "investigator decision",
-            "Label Table 4 is not encoded: its text could not be verified. Apply the label "
-            "(section 2.3, Table 4) by hand and record the decision.",
-        )  # fmt: skip
-    for row in table.table4_rows:
-        if row.min_days <= days <= row.max_days:
-            text = row.recalled_text
-            prefix = "" if verified else "UNVERIFIED (recalled, not checked against the label): "
-            return InterruptionGuidance(days, verified, row.rule_id, row.action, prefix + text)
-    raise RuleTableError(f"ino_dose_modification table4 has no row for {days} days")
