@@ -82,7 +82,7 @@ def _rules() -> _RegimenRules:
             protocol_cycles=int(cycles["protocol_cycles"]),
             label_max_cycles=int(cycles["label_maximum_cycles"]),
             cycles_to_remission=int(cycles["cycles_to_reach_remission"]),
-            cycles_source_text=str(cycles["label_source_text"]),
+            cycles_source_text=str(cycles["source_text"]),
             no_reescalation_text=str(data["no_reescalation"]["source_text"]),
         )
     except (KeyError, TypeError, ValueError) as error:
