@@ -12,8 +12,8 @@ from inodli.protocol import (
     dli,
     dose_modification,
     ino,
-    intrathecal,
     interruption,
+    intrathecal,
     preparation,
     schedule,
 )
@@ -84,7 +84,7 @@ def test_it_refuses_a_malformed_table(
     )
     loader.cache_clear()
     try:
-        with pytest.raises(RuleTableError, match="malformed|lacks|inconsistent"):
+        with pytest.raises(RuleTableError, match=r"malformed|lacks|inconsistent"):
             loader()
     finally:
         monkeypatch.undo()
