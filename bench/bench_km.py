@@ -141,35 +141,36 @@ def peak_memory(n: int) -> list[dict[str, object]]:
 
 def run(sizes: list[int], *, with_r: bool = True) -> list[dict[str, object]]:
     """Time every tool at each size; one row per (benchmark, n, tool)."""
-    rows: list[dict[str, object]] = []
     use_r = with_r and r_available("survival")
+    rows: list[dict[str, object]] = []
     for n in sizes:
-        data = survival_data(n)
-        time, event, group = data.time, data.event, data.group
-        repeats = _repeats(n, peer=False)
-        floor = median_seconds(lambda: np.cumsum(time[np.argsort(time)]), repeats)
-        ours_km = median_seconds(lambda: kaplan_meier(time, event).table, repeats)
-        ours_lr = median_seconds(lambda: logrank_test(time, event, group), repeats)
-        peers_km = {
-            tool: median_seconds(call, _repeats(n, peer=True))
-            for tool, call in _peers_km(time, event).items()
-        }
-        peers_lr = {
-            tool: median_seconds(call, _repeats(n, peer=True))
-            for tool, call in _peers_logrank(time, event, group).items()
-        }
-        if use_r:
-            peer_repeats = _repeats(n, peer=True)
-            peers_km["R survival"] = r_median_seconds(
-                "", 'survfit(Surv(time, event) ~ 1, data = d, conf.type = "log-log")', data,
-                peer_repeats,
-            )  # fmt: skip
-            peers_lr["R survival"] = r_median_seconds(
-                "", "survdiff(Surv(time, event) ~ group, data = d)", data, peer_repeats
-            )
-        rows += _rows(KM, n, floor, ours_km, peers_km)
-        rows += _rows(LOGRANK, n, floor, ours_lr, peers_lr)
+        rows += _one_size(n, use_r)
     return rows
+
+
+def _one_size(n: int, use_r: bool) -> list[dict[str, object]]:
+    data = survival_data(n)
+    time, event, group = data.time, data.event, data.group
+    repeats, peer_repeats = _repeats(n, peer=False), _repeats(n, peer=True)
+    floor = median_seconds(lambda: np.cumsum(time[np.argsort(time)]), repeats)
+    ours_km = median_seconds(lambda: kaplan_meier(time, event).table, repeats)
+    ours_lr = median_seconds(lambda: logrank_test(time, event, group), repeats)
+    peers_km = {
+        tool: median_seconds(call, peer_repeats) for tool, call in _peers_km(time, event).items()
+    }
+    peers_lr = {
+        tool: median_seconds(call, peer_repeats)
+        for tool, call in _peers_logrank(time, event, group).items()
+    }
+    if use_r:
+        peers_km["R survival"] = r_median_seconds(
+            "", 'survfit(Surv(time, event) ~ 1, data = d, conf.type = "log-log")', data,
+            peer_repeats,
+        )  # fmt: skip
+        peers_lr["R survival"] = r_median_seconds(
+            "", "survdiff(Surv(time, event) ~ group, data = d)", data, peer_repeats
+        )
+    return _rows(KM, n, floor, ours_km, peers_km) + _rows(LOGRANK, n, floor, ours_lr, peers_lr)
 
 
 def main() -> None:
