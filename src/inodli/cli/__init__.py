@@ -21,6 +21,10 @@ from inodli.errors import InputError
 COMMANDS: dict[str, str] = {
     "dli": "inodli.cli.dosing:dli",
     "dose": "inodli.cli.dosing:dose",
+    "grade": "inodli.cli.grading:grade",
+    "agvhd": "inodli.cli.grading:agvhd",
+    "cgvhd": "inodli.cli.grading:cgvhd",
+    "response": "inodli.cli.grading:response",
     "it": "inodli.cli.dosing:intrathecal",
     "schedule": "inodli.cli.dosing:schedule",
 }
