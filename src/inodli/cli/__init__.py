@@ -27,6 +27,9 @@ COMMANDS: dict[str, str] = {
     "response": "inodli.cli.grading:response",
     "it": "inodli.cli.dosing:intrathecal",
     "schedule": "inodli.cli.dosing:schedule",
+    "demo": "inodli.cli.edc:demo",
+    "serve": "inodli.cli.edc:serve",
+    "manage": "inodli.cli.edc:manage",
 }
 
 
