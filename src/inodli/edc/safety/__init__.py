@@ -1,0 +1,1 @@
+"""Safety case report forms: adverse events and acute/chronic GVHD assessments."""

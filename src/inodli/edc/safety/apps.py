@@ -1,0 +1,17 @@
+"""Django application configuration of :mod:`inodli.edc.safety`."""
+
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class SafetyConfig(AppConfig):
+    name = "inodli.edc.safety"
+    label = "safety"
+    verbose_name = "Safety"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from inodli.edc.safety.registration import register_safety_forms
+
+        register_safety_forms()

@@ -1,0 +1,70 @@
+"""Views of the safety forms: the AE form with the grades suggested from the labs, and the
+GVHD forms with the stages and grades computed by the protocol."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from inodli.edc.core.forms import RecordForm
+from inodli.edc.core.views import RecordFormView
+from inodli.edc.safety.adverse_events import lab_grade_suggestions
+from inodli.edc.safety.aesi import AESI_CATEGORIES
+
+__all__ = ["AdverseEventView", "GvhdView"]
+
+
+class _Preview(RecordFormView):
+    def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        if "preview" in request.POST:
+            form = self.get_form(request.POST)
+            form.is_valid()
+            return self.render_form(form)
+        return super().post(request, **kwargs)
+
+    def _date(self, form: RecordForm, name: str) -> dt.date:
+        if form.is_bound:
+            value = getattr(form, "cleaned_data", {}).get(name)
+        elif self.record is not None:
+            value = getattr(self.record, name)
+        else:
+            value = form.initial.get(name)
+        return value or timezone.localdate()
+
+
+class AdverseEventView(_Preview):
+    """Shows the CTCAE grades suggested from the latest labs on or before the AE's start."""
+
+    date_field = "started_on"
+
+    def get_initial(self) -> dict[str, Any]:
+        return {self.date_field: timezone.localdate()}
+
+    def get_panel_context(self, form: RecordForm) -> dict[str, Any]:
+        on = self._date(form, self.date_field)
+        return {
+            "suggestions": lab_grade_suggestions(self.subject, on),
+            "suggestions_on": on,
+            "aesi_categories": AESI_CATEGORIES,
+        }
+
+
+class AdverseEventGradeView(AdverseEventView):
+    date_field = "effective_on"
+
+
+class GvhdView(_Preview):
+    """Shows the stages/grade (acute) or global severity (chronic) computed on the record."""
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"assessed_on": timezone.localdate()}
+
+    def get_panel_context(self, form: RecordForm) -> dict[str, Any]:
+        instance = form.instance
+        computed = None
+        if (form.is_bound and form.is_valid()) or self.record is not None:
+            computed = instance
+        return {"gvhd": computed}

@@ -1,0 +1,1 @@
+"""Treatment case report forms: InO administrations, HLA-loss tests, DLI, intrathecal courses."""
