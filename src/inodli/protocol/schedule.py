@@ -204,9 +204,9 @@ def visit_schedule(
         target, first, last = _study_days(anchors[spec.anchor], spec.offset, spec.window)
         visits.append(_visit(day1, spec.code, spec.name, target, first, last, spec.forms,
                              spec.conditional, spec.source))  # fmt: skip
-    primary_end = date_of_study_day(
-        day1, anchors["primary"] + max(s.window[1] for s in rules.visits if s.code == "PRIMARY")
-    )
+    # Follow-up starts after the last unconditional treatment-period window (the primary
+    # assessment); the conditional DLI visit may overlap the first follow-up visit.
+    treatment_end = max(visit.window_end for visit in visits if not visit.conditional)
     if remission is not None:
         it = intrathecal_schedule(remission, (), as_of=remission)
         for course in it.courses:
@@ -226,7 +226,7 @@ def visit_schedule(
                     source=rules.it_source + "; " + it.assumption,
                 )
             )
-    visits += _follow_up(day1, primary_end, rules)
+    visits += _follow_up(day1, treatment_end, rules)
     visits.sort(key=lambda v: (v.target_date, v.code))
     return VisitSchedule(
         first_dose=day1,
