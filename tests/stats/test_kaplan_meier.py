@@ -252,3 +252,17 @@ def test_it_equals_the_naive_estimator_on_tied_data(sample: tuple) -> None:
     assert fit.restricted_mean(tau).estimate == pytest.approx(
         naive_restricted_mean(rows, tau), rel=1e-12, abs=1e-12
     )
+
+
+@pytest.mark.parametrize(
+    "module_name",
+    ["binomial", "kaplan_meier", "logrank", "groups"],
+)
+def test_the_docstring_examples_run(module_name: str) -> None:
+    import doctest
+    import importlib
+
+    module = importlib.import_module(f"inodli.stats.{module_name}")
+    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0
+    assert result.failed == 0

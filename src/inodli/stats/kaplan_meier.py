@@ -18,7 +18,7 @@ Conventions (each one R survival 3.5's unless stated):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -85,7 +85,7 @@ class KaplanMeierResult:
     upper: FloatArray
     conf_level: float
     conf_type: str
-    n: int = field(default=0)
+    n: int
 
     def __repr__(self) -> str:
         median = self.median
