@@ -19,6 +19,7 @@ from inodli.errors import InputError
 
 # name -> "module:attribute" of a click command or group.
 COMMANDS: dict[str, str] = {
+    "design": "inodli.cli.design:design",
     "dli": "inodli.cli.dosing:dli",
     "dose": "inodli.cli.dosing:dose",
     "grade": "inodli.cli.grading:grade",
