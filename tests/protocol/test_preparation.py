@@ -34,7 +34,10 @@ def test_it_dilutes_to_50_ml_and_infuses_over_1_h_at_50_ml_per_h() -> None:
     sheet = preparation_sheet(1.36)
     assert sheet.final_volume_ml == 50
     assert sheet.sodium_chloride_ml == pytest.approx(44.6)  # 50 - 5.4
-    assert "1 h at 50 mL/h" in sheet.infusion
+    assert (
+        sheet.dilution == "Add 5.4 mL to 0.9% Sodium Chloride Injection, USP to a total of 50 mL."
+    )
+    assert sheet.infusion.startswith("Infuse over 1 h at 50 mL/h")
     assert "4 mL" in sheet.reconstitution
     assert "3.6 mL deliverable" in sheet.reconstitution
 

@@ -109,6 +109,7 @@ class PreparationSheet:
     reconstitution: str
     sodium_chloride_ml: float
     final_volume_ml: float
+    dilution: str
     infusion: str
     premedication: tuple[str, ...]
     time_limits: tuple[str, ...]
@@ -166,16 +167,16 @@ def preparation_sheet(dose_mg: Any) -> PreparationSheet:
         vials=vials,
         vial_mg=float(p.vial_mg),
         reconstitution=(
-            f"Reconstitute each of {vials} vial(s) of {p.vial_mg:g} mg with {p.recon_ml:g} mL "
+            f"Reconstitute each {p.vial_mg:g} mg vial with {p.recon_ml:g} mL "
             f"{p.recon_diluent} -> {p.concentration:g} mg/mL ({p.deliverable_ml:g} mL deliverable "
             "per vial). Swirl gently; do not shake."
         ),
         sodium_chloride_ml=float(p.total_volume_ml - withdraw),
         final_volume_ml=float(p.total_volume_ml),
-        infusion=(
-            f"Add {withdraw} mL to {p.dilution_diluent} to a total of {p.total_volume_ml:g} mL; "
-            f"infuse over {p.duration_h:g} h at {p.rate_ml_per_h:g} mL/h, {p.temperature}."
+        dilution=(
+            f"Add {withdraw} mL to {p.dilution_diluent} to a total of {p.total_volume_ml:g} mL."
         ),
+        infusion=f"Infuse over {p.duration_h:g} h at {p.rate_ml_per_h:g} mL/h, {p.temperature}.",
         premedication=p.premedication,
         time_limits=(
             f"at most {p.max_recon_to_dilution_h} h from reconstitution to dilution",
@@ -219,10 +220,10 @@ def render_dosing_sheet(bsa: BodySurfaceArea, plan: CyclePlan) -> str:
     lines += [
         "",
         "Preparation (each dose):",
-        f"  1. {first.reconstitution.replace(f'each of {first.vials} vial(s)', 'each vial')}",
-        "  2. Withdraw the volume above; add to 0.9% sodium chloride to a total of "
-        f"{first.final_volume_ml:g} mL.",
-        "  3. Infuse over 1 h at 50 mL/h at room temperature (20-25 C).",
+        f"  1. {first.reconstitution}",
+        "  2. Withdraw the volume above; add it to 0.9% sodium chloride to a total of "
+        f"{first.final_volume_ml:g} mL (the NaCl column).",
+        f"  3. {first.infusion}",
         f"  Premedicate before each dose: {', '.join(first.premedication)}.",
         f"  Time limits: {'; '.join(first.time_limits)}.",
         f"  Handling: {'; '.join(first.handling)}.",
