@@ -7,9 +7,14 @@ ranges read "<LLN - 1.5" as "LLN > x >= 1.5" and ">3.0 - 5.0 x ULN" as "3 x ULN 
 
 from __future__ import annotations
 
+import doctest
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from inodli.errors import InputError
+from inodli.protocol import ctcae, ctcae_terms
 from inodli.protocol.ctcae import ctcae_grade, list_ctcae_lab_terms, suggest_lab_grades
 from inodli.protocol.ctcae_terms import ctcae_term_text, list_ctcae_clinical_terms
 
@@ -344,3 +349,82 @@ def test_it_gives_clinical_term_texts():
     }
     with pytest.raises(InputError):
         ctcae_term_text("headache")
+
+
+# --- properties over every gradable term: no gaps, no overlaps, grades monotone ------------
+
+# Typical adult reference ranges, in each term's own unit (only their order matters here).
+RANGES = {
+    "neutrophil_count_decreased": (2.0, 7.5),
+    "platelet_count_decreased": (150.0, 400.0),
+    "white_blood_cell_decreased": (4.0, 10.0),
+    "lymphocyte_count_decreased": (1.0, 4.0),
+    "anemia": (120.0, 160.0),
+    "alanine_aminotransferase_increased": (7.0, 40.0),
+    "aspartate_aminotransferase_increased": (8.0, 40.0),
+    "blood_bilirubin_increased": (3.0, 21.0),
+    "alkaline_phosphatase_increased": (40.0, 120.0),
+    "ggt_increased": (8.0, 60.0),
+    "creatinine_increased": (50.0, 100.0),
+    "hypokalemia": (3.5, 5.1),
+    "hyperkalemia": (3.5, 5.1),
+    "hyponatremia": (135.0, 145.0),
+    "hypomagnesemia": (0.7, 1.0),
+    "hypocalcemia": (2.1, 2.6),
+    "hypocalcemia_ionized": (1.1, 1.3),
+    "hypoglycemia": (3.9, 6.1),
+    "hypoalbuminemia": (35.0, 50.0),
+    "electrocardiogram_qt_corrected_interval_prolonged": (350.0, 450.0),
+}
+GRADABLE = [t for t in list_ctcae_lab_terms() if t.lab_gradable]
+
+
+def worst(result):
+    return result.grade if result.grade is not None else max(result.possible_grades)
+
+
+def test_it_has_reference_ranges_for_every_gradable_term_in_this_test():
+    assert {t.key for t in GRADABLE} == set(RANGES)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    index=st.integers(min_value=0, max_value=len(GRADABLE) - 1),
+    a=st.floats(min_value=0, max_value=3000, allow_nan=False),
+    b=st.floats(min_value=0, max_value=3000, allow_nan=False),
+)
+def test_it_grades_monotonically_with_the_value(index, a, b):
+    term = GRADABLE[index]
+    lln, uln = RANGES[term.key]
+    low, high = sorted((a, b))
+    g_low = worst(ctcae_grade(term.key, low, lln=lln, uln=uln))
+    g_high = worst(ctcae_grade(term.key, high, lln=lln, uln=uln))
+    if term.direction == "low":
+        assert g_low >= g_high
+    else:
+        assert g_low <= g_high
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    index=st.integers(min_value=0, max_value=len(GRADABLE) - 1),
+    value=st.floats(min_value=0, max_value=3000, allow_nan=False),
+)
+def test_it_leaves_no_gap_between_normal_and_grade_1(index, value):
+    term = GRADABLE[index]
+    lln, uln = RANGES[term.key]
+    result = ctcae_grade(term.key, value, lln=lln, uln=uln)
+    if term.key == "electrocardiogram_qt_corrected_interval_prolonged":
+        abnormal = value >= 450  # "Average QTc 450 - 480 ms" is grade 1
+    elif term.direction == "low":
+        abnormal = value < lln
+    else:
+        abnormal = value > uln
+    assert (worst(result) >= 1) == abnormal, result.reason
+
+
+@pytest.mark.parametrize("module", [ctcae, ctcae_terms])
+def test_it_runs_the_docstring_examples(module):
+    failures, tried = doctest.testmod(module)
+    assert tried > 0
+    assert failures == 0

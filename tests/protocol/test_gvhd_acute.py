@@ -8,11 +8,13 @@ pattern rules (Harris 2016 Table 2 as in clinical-facts.md 3.1), written out cas
 
 from __future__ import annotations
 
+import doctest
 import itertools
 
 import pytest
 
 from inodli.errors import InputError
+from inodli.protocol import gvhd_acute
 from inodli.protocol.gvhd_acute import (
     agvhd_overall_grade,
     assess_agvhd,
@@ -221,3 +223,10 @@ def test_it_assesses_all_organs_from_findings():
     )
     assert [s.stage for s in result.organ_stages] == [2, 1, 0, 1]
     assert result.overall.roman == "II"
+
+
+@pytest.mark.parametrize("module", [gvhd_acute])
+def test_it_runs_the_docstring_examples(module):
+    failures, tried = doctest.testmod(module)
+    assert tried > 0
+    assert failures == 0

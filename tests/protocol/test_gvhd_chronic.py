@@ -9,9 +9,12 @@ explained by a documented non-GVHD cause are excluded.
 
 from __future__ import annotations
 
+import doctest
+
 import pytest
 
 from inodli.errors import InputError
+from inodli.protocol import gvhd_chronic
 from inodli.protocol.gvhd_chronic import CgvhdSeverity, cgvhd_global_severity, cgvhd_organs
 
 NONE, MILD, MODERATE, SEVERE = (
@@ -109,3 +112,10 @@ def test_it_lists_the_eight_nih_organs():
     assert cgvhd_organs() == (
         "skin", "mouth", "eyes", "gi", "liver", "lungs", "joints_fascia", "genital",
     )  # fmt: skip
+
+
+@pytest.mark.parametrize("module", [gvhd_chronic])
+def test_it_runs_the_docstring_examples(module):
+    failures, tried = doctest.testmod(module)
+    assert tried > 0
+    assert failures == 0

@@ -10,9 +10,12 @@ increase or new extramedullary disease), the Chinese 2016 consensus (relapse: BM
 
 from __future__ import annotations
 
+import doctest
+
 import pytest
 
 from inodli.errors import InputError
+from inodli.protocol import mrd, response
 from inodli.protocol._thresholds import Operator, Threshold
 from inodli.protocol.mrd import MrdStatus, classify_mrd
 from inodli.protocol.response import (
@@ -273,3 +276,10 @@ def test_it_rejects_bad_mrd_input():
     assert error.value.field == "level_pct"
     with pytest.raises(InputError):
         classify_mrd(0.0, sensitivity_pct="high")
+
+
+@pytest.mark.parametrize("module", [mrd, response])
+def test_it_runs_the_docstring_examples(module):
+    failures, tried = doctest.testmod(module)
+    assert tried > 0
+    assert failures == 0
