@@ -119,7 +119,8 @@ def counts_by_group(
 ) -> GroupCounts:
     """Per-group at-risk and event counts at the pooled sample's distinct event times."""
     layout = integer_layout(time)
-    if layout is not None:
+    # the counting path allocates groups x time-range cells: only when that stays ~linear
+    if layout is not None and n_groups * layout[2] <= 8 * time.size + 65536:
         tcodes, low, size = layout
         key = codes * size + tcodes
         total = np.bincount(key, minlength=n_groups * size).reshape(n_groups, size)
