@@ -114,7 +114,7 @@ def test_it_names_the_dli_flag_in_errors() -> None:
 def test_it_prints_the_visit_schedule() -> None:
     code, output = run("schedule", "--first-dose", "2026-01-05")
     assert code == 0, output
-    assert "C1D8       day    8 [6, 10]  2026-01-12 [2026-01-10 .. 2026-01-14]" in output
+    assert "C1D8       day    8 [7, 10]  2026-01-12 [2026-01-11 .. 2026-01-14]" in output
     assert "Assumptions" in output
 
 

@@ -23,8 +23,9 @@ def test_it_places_cycle_1_visits_on_study_days() -> None:
     c1d1, c1d8, c1d15 = (schedule.visit(code) for code in ("C1D1", "C1D8", "C1D15"))
     assert (c1d1.study_day, c1d1.target_date) == (1, date(2026, 1, 5))
     assert (c1d8.study_day, c1d8.target_date) == (8, date(2026, 1, 12))
-    assert (c1d8.window_first_day, c1d8.window_last_day) == (6, 10)
-    assert (c1d8.window_start, c1d8.window_end) == (date(2026, 1, 10), date(2026, 1, 14))
+    # Label: +-2 days but at least 6 days after day 1, so days 7-10 (day 6 is too early).
+    assert (c1d8.window_first_day, c1d8.window_last_day) == (7, 10)
+    assert (c1d8.window_start, c1d8.window_end) == (date(2026, 1, 11), date(2026, 1, 14))
     assert (c1d15.window_first_day, c1d15.window_last_day) == (13, 17)
 
 
@@ -45,7 +46,9 @@ def test_it_starts_cycle_2_after_cycle_1s_length(
     schedule = visit_schedule(DAY1, cycle1_days=cycle1_days)
     c2d1 = schedule.visit("C2D1")
     assert (c2d1.study_day, c2d1.target_date) == (c2d1_day, c2d1_date)
-    assert schedule.visit("C2D8").study_day == c2d1_day + 7
+    c2d8 = schedule.visit("C2D8")
+    assert c2d8.study_day == c2d1_day + 7
+    assert (c2d8.window_first_day, c2d8.window_last_day) == (c2d1_day + 6, c2d1_day + 9)
     assert schedule.visit("C2D15").study_day == c2d1_day + 14
     eoc1 = schedule.visit("EOC1")
     assert eoc1.window_last_day == c2d1_day - 1  # response known before cycle 2's dose is chosen

@@ -186,7 +186,7 @@ def visit_schedule(
     --------
     >>> s = visit_schedule(date(2026, 1, 5))
     >>> s.visit("C1D8").window_start, s.visit("C1D8").window_end
-    (datetime.date(2026, 1, 10), datetime.date(2026, 1, 14))
+    (datetime.date(2026, 1, 11), datetime.date(2026, 1, 14))
     """
     rules = _rules()
     day1 = as_date(first_dose, "first_dose")
