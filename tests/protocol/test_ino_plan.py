@@ -11,7 +11,11 @@ dose is reduced due to BESPONSA-related toxicity, the dose must not be re-escala
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from inodli.errors import InputError
 from inodli.protocol.ino import check_dose_day, ino_cycle_plan
@@ -188,3 +192,31 @@ def test_it_refuses_bad_dose_day_input(args: tuple[object, object, object], fiel
     with pytest.raises(InputError) as caught:
         check_dose_day(*args)
     assert caught.value.field == field
+
+
+# --- property: every dose is the trial record's mg/m2 x BSA, rounded half-up to 0.01 mg ---
+
+TRIAL_RECORD_MG_PER_M2 = {
+    (1, False): ("0.8", "0.5", "0.5"),
+    (1, True): ("0.8", "0.5", "0.5"),
+    (2, True): ("0.5", "0.5", "0.5"),
+    (2, False): ("0.8", "0.5", "0.5"),
+}
+
+
+@given(
+    bsa_hundredths=st.integers(min_value=13, max_value=500),
+    cycle=st.sampled_from([1, 2]),
+    in_remission=st.booleans(),
+)
+def test_it_matches_a_naive_decimal_calculation(
+    bsa_hundredths: int, cycle: int, in_remission: bool
+) -> None:
+    bsa = Decimal(bsa_hundredths) / 100
+    plan = ino_cycle_plan(cycle, float(bsa), in_remission)
+    expected = [
+        float((Decimal(per_m2) * bsa).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+        for per_m2 in TRIAL_RECORD_MG_PER_M2[(cycle, in_remission)]
+    ]
+    assert [d.dose_mg for d in plan.doses] == expected
+    assert plan.total_mg == pytest.approx(sum(expected), abs=1e-9)
