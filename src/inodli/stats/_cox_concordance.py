@@ -1,0 +1,138 @@
+"""Harrell's concordance of a Cox fit, counted as R's ``coxph`` counts it, in O(n log n).
+
+A pair (i, j) of one stratum is comparable when i had an event and j was still at risk
+after it: j's time is later, or equal with j censored (two events at one time are a tie in
+time and are not counted). It is concordant when i has the larger linear predictor,
+discordant when the smaller, tied when equal; concordance = (concordant + tied / 2) /
+comparable, as in ``survival::concordancefit(..., reverse = TRUE)`` with ``timewt = "n"``.
+
+Counting uses the binary digits of each row's time code (``2 * time_rank + censored``):
+rows are kept ordered by linear predictor inside groups that share the code's leading
+digits, and at each digit, from the most significant down, every event whose digit is 0
+meets the rows of its group whose digit is 1 (necessarily later). The number of those placed
+before it in predictor order is its count of concordant partners first separated at that
+digit. A stable partition on the digit then refines the groups. Each digit costs a few
+linear passes, so the whole count is one sort plus O(n log n) without a Python loop over rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class ConcordanceCounts:
+    """Pair counts behind Harrell's C (R: ``concordant``, ``discordant``, ``tied.x``)."""
+
+    concordant: int
+    discordant: int
+    tied_risk: int
+
+    @property
+    def comparable(self) -> int:
+        return self.concordant + self.discordant + self.tied_risk
+
+    @property
+    def concordance(self) -> float:
+        if self.comparable == 0:
+            return float("nan")
+        return (self.concordant + self.tied_risk / 2) / self.comparable
+
+
+def _run_ends(new_run: npt.NDArray[np.bool_]) -> IntArray:
+    """For each position, the end (exclusive) of the run it belongs to."""
+    run_id = np.cumsum(new_run) - 1
+    ends = np.append(np.flatnonzero(new_run)[1:], new_run.size)
+    return ends[run_id]
+
+
+def concordance_counts(
+    code: IntArray, codes_per_stratum: int, predictor: np.ndarray
+) -> ConcordanceCounts:
+    """Count pairs for Harrell's C.
+
+    Parameters
+    ----------
+    code : (n,) int64
+        ``stratum * codes_per_stratum + 2 * time_rank + censored`` for every row (any order).
+    codes_per_stratum : int
+        Twice the number of distinct times.
+    predictor : (n,) float64
+        Linear predictor of every row (same order as ``code``).
+    """
+    n = code.size
+    time_bits = max(1, (codes_per_stratum - 1).bit_length())
+    stratum = code // codes_per_stratum
+    time_code = code - stratum * codes_per_stratum
+
+    by_predictor = np.argsort(predictor)
+    ordered = predictor[by_predictor]
+    rank = np.empty(n, dtype=np.int64)
+    rank[by_predictor] = np.cumsum(np.concatenate(([True], ordered[1:] != ordered[:-1]))) - 1
+    n_ranks = int(rank.max()) + 1
+    n_strata = int(stratum.max()) + 1
+    if n_strata * n_ranks < (1 << (62 - time_bits)):
+        order = np.argsort(((stratum * n_ranks + rank) << time_bits) | time_code)
+    else:  # the composite key would overflow int64
+        order = np.lexsort((time_code, rank, stratum))
+    stratum, rank, time_code = stratum[order], rank[order], time_code[order]
+    is_event = (time_code & 1) == 0
+
+    # Pairs tied on the predictor: events meet the later rows of their (stratum, rank) run.
+    same_sr = np.concatenate(([False], (stratum[1:] == stratum[:-1]) & (rank[1:] == rank[:-1])))
+    new_srt = ~same_sr | np.concatenate(([True], time_code[1:] != time_code[:-1]))
+    tied = int((_run_ends(~same_sr) - _run_ends(new_srt))[is_event].sum())
+
+    # All comparable pairs: events meet the later rows of their stratum.
+    distinct, counts = np.unique(code, return_counts=True)
+    at_or_after = np.append(np.cumsum(counts[::-1])[::-1], 0)  # rows with code >= each
+    stratum_end = np.searchsorted(distinct, (distinct // codes_per_stratum + 1) * codes_per_stratum)
+    after = at_or_after[1:]  # rows with a larger code
+    beyond = at_or_after[stratum_end]  # rows in later strata
+    event_codes = (distinct & 1) == 0
+    comparable = int((counts * (after - beyond))[event_codes].sum())
+
+    concordant = _count_concordant(time_code, stratum, time_bits)
+    return ConcordanceCounts(concordant, comparable - concordant - tied, tied)
+
+
+def _count_concordant(time_code: IntArray, stratum: IntArray, time_bits: int) -> int:
+    """Events' partners with a smaller predictor; rows arrive sorted by (stratum, rank, code)."""
+    n = time_code.size
+    position = np.arange(n)
+    start = np.concatenate(([True], stratum[1:] != stratum[:-1]))
+    codes = time_code.copy()
+    total = 0
+    for level in range(time_bits - 1, -1, -1):
+        digit = (codes >> level) & 1
+        ones_through = np.cumsum(digit)
+        ones_before = ones_through - digit
+        group_start = np.flatnonzero(start)
+        group_id = np.cumsum(start) - 1
+        my_start = group_start[group_id]
+        ones_before_in_group = ones_before - ones_before[my_start]
+        meets = (digit == 0) & ((codes & 1) == 0)
+        total += int(ones_before_in_group[meets].sum())
+        if level == 0 or group_start.size == n:
+            break
+        # Stable partition of every group: digit 0 first, then digit 1.
+        group_end = np.append(group_start[1:], n)
+        ones = ones_through[group_end - 1] - ones_before[group_start]
+        zeros = (group_end - group_start) - ones
+        new_position = np.where(
+            digit == 0,
+            position - ones_before_in_group,
+            my_start + zeros[group_id] + ones_before_in_group,
+        )
+        moved = np.empty_like(codes)
+        moved[new_position] = codes
+        codes = moved
+        split = (zeros > 0) & (ones > 0)
+        start = start.copy()
+        start[(group_start + zeros)[split]] = True
+    return total
