@@ -168,10 +168,46 @@ def test_it_names_the_given_flag_in_intrathecal_errors() -> None:
     assert "Invalid value for --given" in output
 
 
-@pytest.mark.parametrize("command", ["dose", "dli", "schedule", "it"])
+@pytest.mark.parametrize("command", ["dose", "dli", "schedule", "it", "next-dose"])
 def test_every_command_has_examples_in_its_help(command: str) -> None:
     code, output = run(command, "--help")
     assert code == 0
     assert "Examples:" in output
     assert f"inodli {command} --" in output
     assert "--json" in output
+
+
+def test_it_decides_the_next_dose_with_every_reason() -> None:
+    # Label Table 3: bilirubin 40 > 1.5 x 20 and AST 110 > 2.5 x 40 -> hold.
+    code, output = run(
+        "next-dose", "--cycle", "1", "--day", "8", "--bilirubin", "40", "--bilirubin-uln", "20",
+        "--ast", "110", "--ast-uln", "40",
+    )  # fmt: skip
+    assert code == 0, output
+    assert output.startswith("HOLD")
+    assert "[INO-MOD-LIVER]" in output
+    assert (
+        "label: Total bilirubin greater than 1.5 x ULN and AST/ALT greater than 2.5 x ULN" in output
+    )
+
+
+def test_it_decides_a_day_1_delay_as_json() -> None:
+    code, output = run(
+        "next-dose", "--cycle", "2", "--day", "1", "--bilirubin", "10", "--bilirubin-uln", "20",
+        "--alt", "30", "--alt-uln", "40", "--anc", "0.8", "--platelets", "60",
+        "--baseline-anc", "1.5", "--baseline-platelets", "120", "--vod", "--json",
+    )  # fmt: skip
+    assert code == 0, output
+    decision = json.loads(output)["decision"]
+    assert decision["action"] == "discontinue"
+    assert [r["rule_id"] for r in decision["reasons"]] == ["INO-MOD-VOD", "INO-MOD-HEME-ANC"]
+
+
+def test_it_names_the_missing_count_flag() -> None:
+    code, output = run(
+        "next-dose", "--cycle", "2", "--day", "1", "--bilirubin", "10", "--bilirubin-uln", "20",
+        "--alt", "30", "--alt-uln", "40", "--platelets", "60", "--baseline-anc", "1.5",
+        "--baseline-platelets", "120",
+    )  # fmt: skip
+    assert code == 2
+    assert "Invalid value for --anc" in output

@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "cgvhd": "inodli.cli.grading:cgvhd",
     "response": "inodli.cli.grading:response",
     "it": "inodli.cli.dosing:intrathecal",
+    "next-dose": "inodli.cli.dosing:next_dose",
     "schedule": "inodli.cli.dosing:schedule",
     "demo": "inodli.cli.edc:demo",
     "serve": "inodli.cli.edc:serve",

@@ -250,3 +250,101 @@ def intrathecal(
         return
     click.echo(str(result))
     click.echo(f"\nAssumption: {result.assumption}")
+
+
+@click.command(name="next-dose")
+@click.option("--cycle", type=int, required=True, help="Cycle of the dose being decided.")
+@click.option(
+    "--day", "dose_day", type=click.Choice(["1", "8", "15"]), required=True, help="Dose day."
+)
+@click.option("--bilirubin", type=float, default=None, help="Total bilirubin (any unit).")
+@click.option(
+    "--bilirubin-uln", type=float, default=None, help="ULN of total bilirubin, same unit."
+)
+@click.option("--ast", type=float, default=None, help="AST.")
+@click.option("--ast-uln", type=float, default=None, help="ULN of AST.")
+@click.option("--alt", type=float, default=None, help="ALT.")
+@click.option("--alt-uln", type=float, default=None, help="ULN of ALT.")
+@click.option(
+    "--gilbert-or-hemolysis", is_flag=True, help="Bilirubin rise due to Gilbert's/haemolysis."
+)
+@click.option("--vod", is_flag=True, help="VOD/SOS or other severe liver toxicity.")
+@click.option(
+    "--liver-not-recovered", is_flag=True, help="Liver tests did not recover (investigator)."
+)
+@click.option(
+    "--irr-grade", type=click.IntRange(0, 5), default=None, help="Infusion reaction grade."
+)
+@click.option(
+    "--nonheme-grade", type=click.IntRange(0, 5), default=0, help="Worst other non-haem. grade."
+)
+@click.option(
+    "--nonheme-baseline-grade",
+    type=click.IntRange(0, 5),
+    default=0,
+    help="Its pre-treatment grade.",
+)
+@click.option("--anc", type=float, default=None, help="ANC 10^9/L (day 1 of cycle >= 2).")
+@click.option(
+    "--platelets", type=float, default=None, help="Platelets 10^9/L, transfusion-independent."
+)
+@click.option("--baseline-anc", type=float, default=None, help="ANC before the prior cycle.")
+@click.option(
+    "--baseline-platelets", type=float, default=None, help="Platelets before the prior cycle."
+)
+@click.option("--low-days", type=click.IntRange(0), default=0, help="Days counts have stayed low.")
+@click.option("--drug-related", type=click.Choice(list(_YES_NO)), default="unknown",
+              help="Low counts suspected BESPONSA-related.")  # fmt: skip
+@click.option(
+    "--marrow-stable", is_flag=True, help="Investigator: stable marrow, cytopenia from disease."
+)
+@click.option("--liver-trigger", type=click.Choice(["and", "either"]), default="and", show_default=True,
+              help="How bilirubin and AST/ALT combine (label: and).")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def next_dose(**options: Any) -> None:
+    """Give, hold or discontinue the next InO dose, with every rule that fired (label 2.3).
+
+    \b
+    Examples:
+      inodli next-dose --cycle 1 --day 8 --bilirubin 40 --bilirubin-uln 20 --ast 110 --ast-uln 40
+      inodli next-dose --cycle 2 --day 1 --bilirubin 10 --bilirubin-uln 20 --alt 30 --alt-uln 40 \\
+        --anc 0.8 --platelets 60 --baseline-anc 1.5 --baseline-platelets 120 --json
+    """
+    from inodli.protocol.dose_modification import next_dose_decision
+
+    flags = {"total_bilirubin": "--bilirubin", "bilirubin_uln": "--bilirubin-uln", "ast": "--ast",
+             "ast_uln": "--ast-uln", "alt": "--alt", "alt_uln": "--alt-uln", "anc": "--anc",
+             "platelets": "--platelets", "pretreatment_anc": "--baseline-anc",
+             "pretreatment_platelets": "--baseline-platelets", "cycle": "--cycle"}  # fmt: skip
+    decision = _call(
+        flags,
+        next_dose_decision,
+        cycle=options["cycle"],
+        dose_day=int(options["dose_day"]),
+        total_bilirubin=options["bilirubin"],
+        bilirubin_uln=options["bilirubin_uln"],
+        ast=options["ast"],
+        ast_uln=options["ast_uln"],
+        alt=options["alt"],
+        alt_uln=options["alt_uln"],
+        gilbert_or_hemolysis=options["gilbert_or_hemolysis"],
+        liver_not_recovered=options["liver_not_recovered"],
+        vod_sos=options["vod"],
+        infusion_reaction_grade=options["irr_grade"],
+        other_nonheme_grade=options["nonheme_grade"],
+        other_nonheme_baseline_grade=options["nonheme_baseline_grade"],
+        anc=options["anc"],
+        platelets=options["platelets"],
+        pretreatment_anc=options["baseline_anc"],
+        pretreatment_platelets=options["baseline_platelets"],
+        low_counts_days=options["low_days"],
+        low_counts_drug_related=_YES_NO[options["drug_related"]],
+        marrow_stable_and_cytopenia_from_disease=options["marrow_stable"],
+        liver_trigger=options["liver_trigger"],
+    )
+    if options["as_json"]:
+        _emit({"decision": decision})
+        return
+    click.echo(str(decision))
+    for reason in decision.reasons:
+        click.echo(f"\n[{reason.rule_id}] label: {reason.source_text}")
