@@ -82,7 +82,7 @@ class RecordForm(forms.ModelForm):  # type: ignore[type-arg,unused-ignore]
         except ValidationError as error:
             self._add_service_error(error)
             return False
-        self._save_m2m()  # many-to-many fields, if a form has any (not audited)
+        self._save_m2m()  # type: ignore[attr-defined]  # many-to-many fields (not audited)
         return True
 
     def _add_service_error(self, error: ValidationError) -> None:
