@@ -283,3 +283,10 @@ def test_it_runs_the_docstring_examples(module):
     failures, tried = doctest.testmod(module)
     assert tried > 0
     assert failures == 0
+
+
+def test_it_takes_the_deauville_limit_as_a_protocol_parameter():
+    # The trial record does not say how PET-CT is read; 4 may be allowed by the protocol.
+    assert clean(imaging_deauville=4, max_deauville_without_active_disease=4).category is CR
+    with pytest.raises(InputError):
+        clean(max_deauville_without_active_disease=0)

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
 from typing import Any
 
 from inodli.errors import InputError
-from inodli.protocol._ruletable import RuleTableError, load_rule_table
-from inodli.protocol._thresholds import Threshold, as_number, parse_threshold
+from inodli.protocol._thresholds import Threshold, as_number
+from inodli.protocol.response_rules import ResponseCriteria, response_criteria, response_rules
 
 __all__ = [
     "ExtramedullaryStatus",
@@ -68,84 +67,6 @@ class ExtramedullaryStatus(StrEnum):
     PRESENT = "present"  # persisting, without a >=25% increase
     INCREASED = "increased"  # burden up by >=25% from the reference assessment
     NEW = "new"  # a site not involved at the reference assessment
-
-
-@dataclass(frozen=True)
-class ResponseCriteria:
-    """One named set of CR/CRi thresholds (counts in 10^9/L, blasts in %)."""
-
-    name: str
-    title: str
-    marrow_blasts_pct: Threshold
-    cr_platelets: Threshold
-    cr_anc: Threshold
-    cri_platelets: Threshold | None
-    cri_anc: Threshold | None
-    cr_source_text: str
-    cri_source_text: str
-
-
-@dataclass(frozen=True)
-class _ResponseRules:
-    version: str
-    criteria: dict[str, ResponseCriteria]
-    default_criteria: str
-    progression_increase: Threshold
-    progression_source_text: str
-    relapse_marrow_blasts: Threshold
-    relapse_source_text: str
-    max_deauville: int
-
-
-@cache
-def _rules() -> _ResponseRules:
-    data = load_rule_table("response")
-    try:
-        criteria = {}
-        for name, spec in data["criteria"].items():
-            where = f"response.criteria.{name}"
-            has_floor = "cri_platelets" in spec
-            if has_floor != ("cri_anc" in spec):
-                raise RuleTableError(f"{where}: give both CRi floors or neither")
-            criteria[name] = ResponseCriteria(
-                name=name,
-                title=str(spec["title"]),
-                marrow_blasts_pct=parse_threshold(spec["marrow_blasts_pct"], where),
-                cr_platelets=parse_threshold(spec["cr_platelets"], where),
-                cr_anc=parse_threshold(spec["cr_anc"], where),
-                cri_platelets=parse_threshold(spec["cri_platelets"], where) if has_floor else None,
-                cri_anc=parse_threshold(spec["cri_anc"], where) if has_floor else None,
-                cr_source_text=str(spec["cr_source_text"]),
-                cri_source_text=str(spec["cri_source_text"]),
-            )
-        rules = _ResponseRules(
-            version=str(data["version"]),
-            criteria=criteria,
-            default_criteria=str(data["default_criteria"]),
-            progression_increase=parse_threshold(
-                data["progression"]["relative_increase"], "response.progression"
-            ),
-            progression_source_text=str(data["progression"]["source_text"]),
-            relapse_marrow_blasts=parse_threshold(
-                data["relapse"]["marrow_blasts_pct"], "response.relapse"
-            ),
-            relapse_source_text=str(data["relapse"]["source_text"]),
-            max_deauville=int(data["imaging"]["max_deauville_without_active_disease"]),
-        )
-    except (KeyError, TypeError, ValueError) as error:
-        raise RuleTableError(f"rule table 'response' is malformed: {error!r}") from error
-    if rules.default_criteria not in criteria:
-        raise RuleTableError("rule table 'response': default_criteria is not a declared set")
-    return rules
-
-
-def response_criteria(name: str | None = None) -> ResponseCriteria:
-    """Return the named criteria set (default: the trial record's)."""
-    rules = _rules()
-    key = rules.default_criteria if name is None else name
-    if key not in rules.criteria:
-        raise InputError("criteria", f"one of {sorted(rules.criteria)}", name)
-    return rules.criteria[key]
 
 
 @dataclass(frozen=True)
@@ -204,6 +125,7 @@ def classify_response(
     imaging_deauville: int | None = None,
     criteria: str | ResponseCriteria | None = None,
     relapse_marrow_blasts: Threshold | None = None,
+    max_deauville_without_active_disease: int | None = None,
 ) -> ResponseAssessment:
     """Classify one disease assessment.
 
@@ -230,6 +152,9 @@ def classify_response(
         ``"trial_record"`` (default) or ``"label"``, or a custom set.
     relapse_marrow_blasts : Threshold or None
         Marrow-blast relapse threshold after CR; default ``>= 5`` % from the rule table.
+    max_deauville_without_active_disease : int, optional
+        Highest Deauville score still read as "no evidence of active disease" (default 3,
+        Lugano complete metabolic response); the trial record does not state it.
 
     Returns
     -------
@@ -256,7 +181,7 @@ def classify_response(
     <ResponseCategory.CR: 'CR'>
     """
     crit = criteria if isinstance(criteria, ResponseCriteria) else response_criteria(criteria)
-    rules = _rules()
+    rules = response_rules()
     relapse_rule = relapse_marrow_blasts or rules.relapse_marrow_blasts
     blasts = _optional(marrow_blasts_pct, "marrow_blasts_pct", 100.0, "%")
     anc_value = _optional(anc, "anc", 1000.0, "x10^9/L")
@@ -268,6 +193,17 @@ def classify_response(
     if pb_present is None and pb_abs is not None:
         pb_present = pb_abs > 0
     emd = _emd(extramedullary_disease)
+    max_deauville = rules.max_deauville
+    if max_deauville_without_active_disease is not None:
+        if isinstance(max_deauville_without_active_disease, bool) or (
+            max_deauville_without_active_disease not in (1, 2, 3, 4, 5)
+        ):
+            raise InputError(
+                "max_deauville_without_active_disease",
+                "a Deauville score 1-5",
+                max_deauville_without_active_disease,
+            )
+        max_deauville = int(max_deauville_without_active_disease)
     deauville = None
     if imaging_deauville is not None:
         if isinstance(imaging_deauville, bool) or imaging_deauville not in (1, 2, 3, 4, 5):
@@ -321,8 +257,8 @@ def classify_response(
             relapse.append("leukaemic blasts in peripheral blood")
         if emd not in (None, ExtramedullaryStatus.NONE):
             relapse.append(f"extramedullary disease {emd.value}")
-        if deauville is not None and deauville > rules.max_deauville:
-            relapse.append(f"PET-CT Deauville {deauville} > {rules.max_deauville}")
+        if deauville is not None and deauville > max_deauville:
+            relapse.append(f"PET-CT Deauville {deauville} > {max_deauville}")
         if relapse:
             return result(
                 ResponseCategory.RELAPSE, [*relapse, f"rule: {rules.relapse_source_text}"], []
@@ -336,8 +272,8 @@ def classify_response(
         active.append("leukaemic blasts in peripheral blood")
     if emd not in (None, ExtramedullaryStatus.NONE):
         active.append(f"extramedullary disease {emd.value}")
-    if deauville is not None and deauville > rules.max_deauville:
-        active.append(f"PET-CT Deauville {deauville} > {rules.max_deauville} (active disease)")
+    if deauville is not None and deauville > max_deauville:
+        active.append(f"PET-CT Deauville {deauville} > {max_deauville} (active disease)")
     if active:
         category = (
             ResponseCategory.REFRACTORY
@@ -371,7 +307,7 @@ def classify_response(
         "no blasts in blood, no extramedullary disease",
     ]
     if deauville is not None:
-        reasons.append(f"PET-CT Deauville {deauville} <= {rules.max_deauville}")
+        reasons.append(f"PET-CT Deauville {deauville} <= {max_deauville}")
     if crit.cr_platelets.holds(plt_value) and crit.cr_anc.holds(anc_value):
         reasons.append(
             f"platelets {plt_value:g} {crit.cr_platelets} and ANC {anc_value:g} {crit.cr_anc} x10^9/L"
@@ -411,7 +347,7 @@ def _progression_reasons(
     ref_pb_abs: float | None,
     notes: list[str],
 ) -> list[str]:
-    rule = _rules().progression_increase
+    rule = response_rules().progression_increase
     reasons = []
     if emd is ExtramedullaryStatus.NEW:
         reasons.append("new extramedullary disease")
