@@ -40,3 +40,24 @@ def blood_count(
             "pb_blasts_pct": (pb_blasts_pct, None, None),
         },
     )
+
+
+def remission_after_cycle_1(subject: Any, user: Any, on: dt.date, *, in_remission: bool) -> Any:
+    """Marrow, blood count, no extramedullary disease and the response after cycle 1.
+
+    In remission: marrow blasts 2%, ANC 1.5, platelets 150 (CR by the trial record's
+    definition: blasts <=5%, platelets >100 and ANC >1 x 10^9/L). Not: marrow blasts 30%.
+    """
+    from inodli.edc.assessments.services import (
+        record_extramedullary,
+        record_marrow,
+        record_response,
+    )
+
+    record_marrow(
+        subject, user, sampled_on=on, blast_pct=2.0 if in_remission else 30.0,
+        mrd_level_pct=0.0, mrd_sensitivity_pct=0.01,
+    )  # fmt: skip
+    blood_count(subject, user, on, anc=1.5, platelets=150.0)
+    record_extramedullary(subject, user, assessed_on=on, method="clinical", status="none")
+    return record_response(subject, user, assessed_on=on, after_cycle=1)

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 
 from inodli.errors import InputError
 from inodli.protocol.gvhd_acute import AgvhdAssessment, assess_agvhd
+from inodli.protocol.gvhd_chronic import CgvhdSeverityResult, cgvhd_global_severity
 
 if TYPE_CHECKING:
     from inodli.edc.safety.models import AcuteGvhdAssessment, ChronicGvhdAssessment
@@ -31,16 +32,17 @@ _ACUTE_FIELDS = {
     "unquantified_episodes": "unquantified_episodes",
 }
 
-CGVHD_ORGANS = (
-    "skin",
-    "mouth",
-    "eyes",
-    "gi_tract",
-    "liver",
-    "lungs",
-    "joints_fascia",
-    "genital_tract",
-)
+#: Form field -> organ name of ``inodli.protocol.gvhd_chronic.cgvhd_organs()``.
+CGVHD_ORGANS = {
+    "skin": "skin",
+    "mouth": "mouth",
+    "eyes": "eyes",
+    "gi_tract": "gi",
+    "liver": "liver",
+    "lungs": "lungs",
+    "joints_fascia": "joints_fascia",
+    "genital_tract": "genital",
+}
 
 
 def complete_acute_gvhd(record: AcuteGvhdAssessment) -> AgvhdAssessment:
@@ -74,18 +76,14 @@ def complete_acute_gvhd(record: AcuteGvhdAssessment) -> AgvhdAssessment:
     return result
 
 
-def complete_chronic_gvhd(record: ChronicGvhdAssessment) -> str:
+def complete_chronic_gvhd(record: ChronicGvhdAssessment) -> CgvhdSeverityResult:
     """Global severity (none, mild, moderate, severe) from the eight NIH organ scores."""
-    from inodli.protocol.gvhd_chronic import cgvhd_global_severity
-
-    scores = {organ: getattr(record, organ) for organ in CGVHD_ORGANS}
+    scores = {organ: getattr(record, field) for field, organ in CGVHD_ORGANS.items()}
     try:
         result = cgvhd_global_severity(scores)
     except InputError as error:
-        raise ValidationError(
-            {error.field if error.field in scores else "__all__": str(error)}
-        ) from error
-    severity = getattr(result, "severity", result)
-    record.global_severity = str(getattr(severity, "value", severity))
-    record.severity_detail = str(getattr(result, "rule", ""))[:300]
-    return record.global_severity
+        field = {organ: field for field, organ in CGVHD_ORGANS.items()}.get(error.field, "__all__")
+        raise ValidationError({field: str(error)}) from error
+    record.global_severity = result.severity.value
+    record.severity_detail = "; ".join(result.reasons)[:300]
+    return result

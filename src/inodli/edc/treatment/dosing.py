@@ -74,6 +74,12 @@ class DoseProposal:
         return Decimal(str(self.planned.mg_per_m2))
 
 
+def _places(value: float | Decimal, step: str) -> Decimal:
+    """``value`` with the decimal places of its database column (exact: the protocol's values
+    are already rounded to at most these places)."""
+    return Decimal(str(value)).quantize(Decimal(step))
+
+
 def _field_error(error: InputError, mapping: dict[str, str]) -> ValidationError:
     """Put a protocol :class:`InputError` beside the form field it concerns."""
     return ValidationError({mapping.get(error.field, "__all__"): str(error)})
@@ -132,7 +138,12 @@ def propose_ino_dose(
         raise ValidationError({"day": f"Cycle {cycle} has doses on days {days}, not day {day}."})
     sheet = preparation_sheet(planned.dose_mg)
     labs = facts.latest_liver_tests(subject, on)
-    decision = facts.next_dose_decision_for(subject, on, labs, cycle=cycle, day=day)
+    try:
+        decision = facts.next_dose_decision_for(subject, on, labs, cycle=cycle, day=day)
+    except InputError as error:  # a result the decision needs is not recorded
+        raise ValidationError(
+            {"administered_on": f"{error} Record the missing results first."}
+        ) from error
     return DoseProposal(
         cycle=cycle,
         day=day,
@@ -169,10 +180,10 @@ def complete_ino_administration(record: InoAdministration) -> DoseProposal:
         formula=record.bsa_formula or "mosteller",
     )
     record.bsa_formula = proposal.bsa.formula
-    record.bsa_m2 = Decimal(str(proposal.bsa.bsa_for_dosing_m2))
+    record.bsa_m2 = _places(proposal.bsa.bsa_for_dosing_m2, "0.01")
     record.in_remission = proposal.in_remission
-    record.intended_mg_m2 = proposal.intended_mg_m2
-    record.calculated_mg = proposal.calculated_mg
+    record.intended_mg_m2 = _places(proposal.intended_mg_m2, "0.01")
+    record.calculated_mg = _places(proposal.calculated_mg, "0.001")
     record.decision = proposal.decision.action
     record.decision_reasons = "; ".join(
         f"[{reason.rule_id}] {reason.explanation}" for reason in proposal.decision.reasons
@@ -181,10 +192,10 @@ def complete_ino_administration(record: InoAdministration) -> DoseProposal:
     given = record.status == record.Status.GIVEN
     if given:
         if record.dispensed_mg is None:
-            record.dispensed_mg = Decimal(str(proposal.sheet.dispensed_mg))
+            record.dispensed_mg = _places(proposal.sheet.dispensed_mg, "0.001")
         if record.volume_ml is None:
             sheet = preparation_sheet(float(record.dispensed_mg))
-            record.volume_ml = Decimal(str(sheet.volume_to_withdraw_ml))
+            record.volume_ml = _places(sheet.volume_to_withdraw_ml, "0.01")
     else:
         record.dispensed_mg = None
         record.volume_ml = None

@@ -68,15 +68,20 @@ def _decimal(value: Any) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
-def _body_size(
-    subject: Any, on: dt.date, height: Any, weight: Any, *, need_height: bool
-) -> tuple[Any, Any]:
+def _body_size(subject: Any, on: dt.date, height: Any, weight: Any) -> tuple[Any, Any]:
+    """The given height and weight, else the latest recorded on or before ``on``."""
     latest = facts.latest_body_size(subject, on)
     height = _decimal(height) if height is not None else latest.height_cm
     weight = _decimal(weight) if weight is not None else latest.weight_kg
-    if weight is None or (need_height and height is None):
-        raise ValidationError({"weight_kg": "No height and weight recorded: enter them first."})
     return height, weight
+
+
+def _require(record: Any, *names: str) -> None:
+    missing = [name for name in names if getattr(record, name) is None]
+    if missing:
+        raise ValidationError(
+            {missing[0]: "No height and weight recorded on or before this date: enter them first."}
+        )
 
 
 def record_ino_administration(
@@ -97,7 +102,7 @@ def record_ino_administration(
     now: dt.datetime | None = None,
 ) -> InoAdministration:
     """Record one InO dose (see the module docstring)."""
-    height, weight = _body_size(subject, administered_on, height_cm, weight_kg, need_height=True)
+    height, weight = _body_size(subject, administered_on, height_cm, weight_kg)
     record = InoAdministration(
         subject=subject,
         cycle=cycle,
@@ -113,6 +118,7 @@ def record_ino_administration(
         decision_override_reason=decision_override_reason,
     )
     record.clean()  # consent check and the computed values, before field validation
+    _require(record, "height_cm", "weight_kg")
     save_record(record, user, now=now)
     return record
 
@@ -157,7 +163,7 @@ def record_dli_infusion(
     now: dt.datetime | None = None,
 ) -> DliInfusion:
     """Record a DLI (see the module docstring)."""
-    _height, weight = _body_size(subject, infused_on, None, weight_kg, need_height=False)
+    _height, weight = _body_size(subject, infused_on, None, weight_kg)
     record = DliInfusion(
         subject=subject,
         infused_on=infused_on,
@@ -169,6 +175,7 @@ def record_dli_infusion(
         override_reason=override_reason,
     )
     record.clean()  # the computed values, before field validation
+    _require(record, "weight_kg")
     save_record(record, user, now=now)
     return record
 
