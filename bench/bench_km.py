@@ -45,6 +45,7 @@ from inodli.stats.logrank import logrank_test
 
 KM = "Kaplan-Meier with CI"
 LOGRANK = "log-rank test (2 groups)"
+KM_FLOAT = "Kaplan-Meier with CI, distinct float times"
 
 
 def _repeats(n: int, peer: bool) -> int:
@@ -170,7 +171,21 @@ def _one_size(n: int, use_r: bool) -> list[dict[str, object]]:
         peers_lr["R survival"] = r_median_seconds(
             "", "survdiff(Surv(time, event) ~ group, data = d)", data, peer_repeats
         )
-    return _rows(KM, n, floor, ours_km, peers_km) + _rows(LOGRANK, n, floor, ours_lr, peers_lr)
+    rows = _rows(KM, n, floor, ours_km, peers_km) + _rows(LOGRANK, n, floor, ours_lr, peers_lr)
+    return rows + _float_times(n, event, repeats, peer_repeats)
+
+
+def _float_times(
+    n: int, event: np.ndarray, repeats: int, peer_repeats: int
+) -> list[dict[str, object]]:
+    """The exact sorting path: the same data with the days spread into distinct floats."""
+    spread = survival_data(n).time - np.random.default_rng(5).random(n)
+    floor = median_seconds(lambda: np.cumsum(spread[np.argsort(spread)]), repeats)
+    ours = median_seconds(lambda: kaplan_meier(spread, event).table, repeats)
+    peers = {
+        tool: median_seconds(call, peer_repeats) for tool, call in _peers_km(spread, event).items()
+    }
+    return _rows(KM_FLOAT, n, floor, ours, peers)
 
 
 def main() -> None:
