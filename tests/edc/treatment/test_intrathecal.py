@@ -43,7 +43,7 @@ def test_it_records_courses_and_counts_them_against_the_schedule(in_remission, n
     schedule = schedule_for(in_remission, dt.date(2026, 3, 10))
     assert schedule is not None
     assert schedule.courses_given == 2
-    assert schedule.minimum_courses == 4 and schedule.maximum_courses == 6
+    assert (schedule.minimum_courses, schedule.maximum_courses) == (4, 6)
 
 
 def test_it_refuses_a_course_before_remission(in_remission, nurse):
