@@ -266,3 +266,15 @@ def test_the_docstring_examples_run(module_name: str) -> None:
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+def test_timefix_snaps_near_ties_onto_the_smaller_time() -> None:
+    from inodli.stats._kernels import merge_near_ties
+
+    # R survival's aeqSurv rule: gaps <= sqrt(machine eps) (about 1.5e-8) are ties
+    merged = merge_near_ties(np.array([2.0, 1.0 + 1e-12, 1.0, 3.0, 3.0 + 1e-6]))
+    assert merged.tolist() == [2.0, 1.0, 1.0, 3.0, 3.0 + 1e-6]
+    fit = kaplan_meier([1.0, 1.0 + 1e-12, 2.0], [1, 1, 0], timefix=True)
+    assert fit.time.tolist() == [1.0, 2.0]
+    assert fit.n_event.tolist() == [2, 0]
+    assert kaplan_meier([1.0, 1.0 + 1e-12, 2.0], [1, 1, 0]).time.size == 3

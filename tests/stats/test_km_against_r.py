@@ -124,3 +124,36 @@ def test_stratified_survdiff_equals_logrank_test(data_and_r: tuple[pd.DataFrame,
     assert_close(test.observed_by_stratum.ravel(order="F"), want["obs"])
     assert_close(test.expected_by_stratum.ravel(order="F"), want["exp"])
     assert_close(test.statistic, want["chisq"])
+
+
+TIMEFIX_SCRIPT = """
+suppressPackageStartupMessages({library(survival); library(jsonlite)})
+d <- read.csv("near.csv")
+f <- survfit(Surv(time, event) ~ 1, data = d)
+s <- survdiff(Surv(time, event) ~ group, data = d)
+write_json(list(time = f$time, n_risk = f$n.risk, n_event = f$n.event, surv = f$surv,
+                chisq = s$chisq), "out.json", digits = NA, auto_unbox = TRUE, na = "null")
+"""
+
+
+def test_timefix_merges_near_ties_like_r() -> None:
+    require_r("survival")
+    from inodli.stats.kaplan_meier import kaplan_meier
+
+    rng = np.random.default_rng(11)
+    base = np.repeat(np.arange(1.0, 31.0), 4)
+    # near-ties from floating-point arithmetic (1e-12 .. 1e-9 apart), as R's timefix expects
+    time = base + rng.choice([0.0, 1e-12, 1e-10, 1e-9], base.size)
+    frame = pd.DataFrame(
+        {"time": time, "event": (rng.random(base.size) < 0.7).astype(int),
+         "group": rng.integers(0, 2, base.size)}
+    )  # fmt: skip
+    want = run_r(TIMEFIX_SCRIPT, {"near": frame})
+    fit = kaplan_meier(frame["time"], frame["event"], timefix=True)
+    assert fit.n_risk.tolist() == want["n_risk"]
+    assert fit.n_event.tolist() == want["n_event"]
+    assert_close(fit.time, want["time"], rel=1e-15)
+    assert_close(fit.survival, want["surv"])
+    test = logrank_test(frame["time"], frame["event"], frame["group"], timefix=True)
+    assert_close(test.statistic, want["chisq"])
+    assert kaplan_meier(frame["time"], frame["event"]).time.size > fit.time.size  # exact default

@@ -26,6 +26,7 @@ __all__ = [
     "TieCounts",
     "counts_by_group",
     "integer_layout",
+    "merge_near_ties",
     "split_by_code",
     "tie_counts",
 ]
@@ -72,6 +73,25 @@ def integer_layout(time: FloatArray) -> tuple[IntArray, float, int] | None:
     if not np.array_equal(whole, time):
         return None
     return whole - np.int64(low), low, int(span) + 1
+
+
+def merge_near_ties(time: FloatArray, tolerance: float = 1.4901161193847656e-08) -> FloatArray:
+    """R's ``timefix`` (survival's ``aeqSurv``): snap near-tied times onto the smaller one.
+
+    Neighbouring distinct times whose gap is at most ``tolerance`` or at most ``tolerance``
+    times the mean of the distinct times are treated as tied (chains of such gaps merge into
+    their first time), so that 1.0 and 1.0 + 1e-12 from floating-point arithmetic count as one
+    time, as in R's survfit, survdiff and coxph.
+    """
+    distinct = np.unique(time)
+    if distinct.size < 2:
+        return time
+    gaps = np.diff(distinct)
+    tied = (gaps <= tolerance) | (gaps / np.mean(np.abs(distinct)) <= tolerance)
+    if not tied.any():
+        return time
+    cuts = distinct[np.concatenate(([True], ~tied))]
+    return cuts[np.searchsorted(cuts, time, side="right") - 1]
 
 
 def _block_starts(sorted_values: FloatArray) -> IntArray:

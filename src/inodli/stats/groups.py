@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from inodli.stats._kernels import split_by_code
+from inodli.stats._kernels import merge_near_ties, split_by_code
 from inodli.stats._validation import as_event, as_groups, as_time
 from inodli.stats.kaplan_meier import KaplanMeierResult, RestrictedMean, kaplan_meier
 
@@ -23,7 +23,8 @@ def kaplan_meier_by_group(
     group
         One label per subject; a single level is allowed.
     **options
-        ``conf_level`` and ``conf_type``, passed on.
+        ``conf_level``, ``conf_type`` and ``timefix`` (applied to the pooled times before
+        splitting, as R does), passed on.
 
     Returns
     -------
@@ -39,6 +40,8 @@ def kaplan_meier_by_group(
     times = as_time(time)
     events = as_event(event, times.size)
     codes, labels = as_groups(group, times.size, min_levels=1)
+    if options.pop("timefix", False):
+        times = merge_near_ties(times)
     rows = split_by_code(codes, len(labels))
     return {
         label: kaplan_meier(times[index], events[index], **options)

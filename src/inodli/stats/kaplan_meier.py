@@ -10,9 +10,13 @@ Conventions (each one R survival 3.5's unless stated):
   :func:`inodli.stats._survfit_rules.confidence_limits`); our default is "log-log" (SAS PROC
   LIFETEST's and most trial reports'), R's is "log": state which one a report used;
 - where S = 0 Greenwood's variance is infinite, so ``std_err`` and the limits are NaN (R: NA);
-- times are compared exactly. R's ``timefix = TRUE`` merges times closer than about 1.5e-8
-  (relative), which only matters for times produced by floating-point arithmetic; round such
-  times before calling if you need R's merged answer.
+- times are compared exactly by default. R's ``timefix = TRUE`` (its default) treats
+  neighbouring times as tied when their gap is at most 1.5e-8, absolute or relative to the
+  mean time; that only matters for times produced by floating-point arithmetic (e.g. days
+  computed from dates and divided by 30.4375). ``timefix=True`` applies R's rule;
+- the median and its limits follow print.survfit (see
+  :func:`inodli.stats._survfit_rules.find_quantile`, which also says where R's own
+  ``quantile.survfit`` differs);
 - Not supported (yet): left truncation (counting-process input), case weights.
 """
 
@@ -28,7 +32,7 @@ import pandas as pd
 from scipy.special import ndtri
 
 from inodli.errors import InputError
-from inodli.stats._kernels import tie_counts
+from inodli.stats._kernels import merge_near_ties, tie_counts
 from inodli.stats._survfit_rules import (
     CONF_TYPES,
     confidence_limits,
@@ -220,6 +224,7 @@ def kaplan_meier(
     *,
     conf_level: float = 0.95,
     conf_type: str = "log-log",
+    timefix: bool = False,
 ) -> KaplanMeierResult:
     """Kaplan-Meier estimate of the survival function with Greenwood's variance.
 
@@ -235,6 +240,9 @@ def kaplan_meier(
         Transform for the limits: "log-log" (default; S^exp(+-z se/log S)), "log" (R's
         default; S exp(+-z se)), "plain" (S +- z S se), "logit" or "arcsin", with se the
         Greenwood SE of -log S, exactly as R survfit's ``conf.type``.
+    timefix
+        Merge near-tied times as R's ``timefix = TRUE`` does (see
+        :func:`inodli.stats._kernels.merge_near_ties`); by default times are compared exactly.
 
     Returns
     -------
@@ -278,6 +286,8 @@ def kaplan_meier(
     events = as_event(event, times.size)
     level = check_conf_level(conf_level)
     check_choice("conf_type", conf_type, CONF_TYPES)
+    if timefix:
+        times = merge_near_ties(times)
     counts = tie_counts(times, events)
     n_risk, n_event = counts.n_risk, counts.n_event
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -10,7 +10,7 @@ import numpy.typing as npt
 from scipy.stats import chi2
 
 from inodli.errors import InputError
-from inodli.stats._kernels import counts_by_group, split_by_code
+from inodli.stats._kernels import counts_by_group, merge_near_ties, split_by_code
 from inodli.stats._validation import as_event, as_groups, as_time
 
 __all__ = ["LogRankResult", "logrank_test"]
@@ -76,6 +76,7 @@ def logrank_test(
     *,
     strata: Any = None,
     rho: float = 0,
+    timefix: bool = False,
 ) -> LogRankResult:
     """Compare survival between groups: log-rank (rho = 0) or G-rho test, as R ``survdiff``.
 
@@ -92,6 +93,9 @@ def logrank_test(
         Weight exponent: each event time is weighted by S(t-)^rho, S the Kaplan-Meier curve of
         the pooled sample (within stratum). rho = 0 is the log-rank test, rho = 1 the
         Peto-Peto modification of the Gehan-Wilcoxon test.
+    timefix
+        Merge near-tied times as R's ``timefix = TRUE`` (survdiff's default) does; by default
+        times are compared exactly.
 
     Returns
     -------
@@ -102,8 +106,7 @@ def logrank_test(
     At each distinct event time with n at risk (n_g in group g), d events and weight w:
     O_g += w d_g, E_g += w d n_g / n, V_gk += w^2 d (n - d) / (n - 1) (n_g / n)(1[g = k] -
     n_k / n). The statistic is (O - E)' V^- (O - E) over the groups with E > 0, dropping
-    the first of them (R's choice; any one gives the same value). Times are compared exactly
-    (no ``timefix`` near-tie merging).
+    the first of them (R's choice; any one gives the same value).
 
     References
     ----------
@@ -128,6 +131,8 @@ def logrank_test(
     events = as_event(event, times.size)
     codes, labels = as_groups(group, times.size)
     weight_power = _check_rho(rho)
+    if timefix:
+        times = merge_near_ties(times)
     if not events.any():
         raise InputError("event", "at least one event", "no events (everything censored)")
     n_groups = len(labels)
