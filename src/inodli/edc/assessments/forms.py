@@ -75,13 +75,13 @@ class LabPanelForm(RecordForm):
                 self.initial.setdefault(f"{item.code}_lln", limits[item.code][0])
                 self.initial.setdefault(f"{item.code}_uln", limits[item.code][1])
 
-    def grouped_rows(self) -> list[tuple[str, list[tuple[Analyte, Any, Any, Any]]]]:
-        """(panel title, [(analyte, value field, LLN field, ULN field)]) for the template."""
+    def grouped_rows(self) -> list[tuple[str, list[tuple[Analyte, tuple[Any, Any, Any]]]]]:
+        """(panel title, [(analyte, (value, LLN, ULN bound fields))]) for the template."""
         return [
             (
                 str(title),
                 [
-                    (item, self[item.code], self[f"{item.code}_lln"], self[f"{item.code}_uln"])
+                    (item, (self[item.code], self[f"{item.code}_lln"], self[f"{item.code}_uln"]))
                     for item in ANALYTES
                     if item.panel == panel
                 ],
