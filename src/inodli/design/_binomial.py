@@ -30,9 +30,7 @@ def pmf_table(p: float, nmax: int) -> FloatArray:
 @lru_cache(maxsize=64)
 def cdf_table(p: float, nmax: int) -> FloatArray:
     """``table[m, x] = P(X <= x)`` for X ~ Binomial(m, p) (read-only)."""
-    sizes = np.arange(nmax + 1)[:, None]
-    counts = np.arange(nmax + 1)[None, :]
-    table = np.asarray(stats.binom.cdf(counts, sizes, p), dtype=np.float64)
+    table = np.cumsum(pmf_table(p, nmax), axis=1)
     table.setflags(write=False)
     return table
 
@@ -41,11 +39,11 @@ def cdf_table(p: float, nmax: int) -> FloatArray:
 def survival_table(p: float, nmax: int, offset: int) -> FloatArray:
     """``table[m, k + offset] = P(X > k)`` for k in -offset..nmax (read-only).
 
-    Upper tails come from scipy's survival function (accurate far in the tail, unlike 1 - cdf).
+    Upper tails are summed from the top of the pmf (no cancellation, unlike 1 - cdf).
     """
-    sizes = np.arange(nmax + 1)[:, None]
-    thresholds = np.arange(-offset, nmax + 1)[None, :]
-    table = np.asarray(stats.binom.sf(thresholds, sizes, p), dtype=np.float64)
-    table[:, :offset] = 1.0
+    upper = np.cumsum(pmf_table(p, nmax)[:, ::-1], axis=1)[:, ::-1]  # P(X >= x)
+    table = np.ones((nmax + 1, offset + nmax + 1))
+    table[:, offset : offset + nmax] = upper[:, 1:]
+    table[:, offset + nmax] = 0.0
     table.setflags(write=False)
     return table

@@ -35,7 +35,6 @@ __all__ = [
     "simulate_operating_characteristics",
 ]
 
-_NO_BOUND = np.iinfo(np.int16).max
 _CHUNK = 250_000
 
 
@@ -243,11 +242,12 @@ def _simulate_chunk(
         fut_any, looks[np.argmax(futile[:, :interim], axis=1)] if interim else never, never
     )
     if plan.toxicity is not None and q > 0:
-        bounds = np.array([_NO_BOUND if b is None else b for b in plan.toxicity], dtype=np.int16)
-        events = np.cumsum(
-            rng.random((size, n_max), dtype=np.float32) < np.float32(q), axis=1, dtype=np.int16
-        )
-        crossed = events >= bounds
+        # Small integer types keep the (trials x patients) pass cheap: counts never exceed n_max.
+        dtype = np.int8 if n_max < 127 else np.int16
+        cap = np.iinfo(dtype).max
+        bounds = np.array([cap if b is None else min(b, cap) for b in plan.toxicity], dtype=dtype)
+        hits = rng.random((size, n_max), dtype=np.float32) < np.float32(q)
+        crossed = np.greater_equal(np.cumsum(hits, axis=1, dtype=dtype), bounds)
         tox_any = crossed.any(axis=1)
         tox_first = np.where(tox_any, np.argmax(crossed, axis=1) + 1, never)
     else:

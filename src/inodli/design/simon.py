@@ -373,19 +373,23 @@ class _Search:
         # windows[m, s, j] = sf[m, s + j]; with s = r + off - (x_count - 1) and
         # j = x_count - 1 - x1 this reads P(X2 > r - x1) for x1 = x_count - 1 .. 0.
         start = r_grid + off - (x_count - 1)
-        top_down = (x_count - 1) - np.arange(x_count)
+        # Only r1 in [k_low, k_high] is ever a candidate, so only x1 > k_low is ever summed.
+        k_low, k_high = int(r1_low.min()), int(r1_high.max())
+        length = x_count - 1 - k_low
+        top_down = (x_count - 1) - np.arange(length)
         terms0 = (
-            self._windows(0, x_count)[n2[:, None], start]
+            self._windows(0, length)[n2[:, None], start]
             * self.pmf0[n1[:, None], top_down][:, None, :]
         )
         terms1 = (
-            self._windows(1, x_count)[n2[:, None], start]
+            self._windows(1, length)[n2[:, None], start]
             * self.pmf1[n1[:, None], top_down][:, None, :]
         )
-        # Sum over x1 > r1 from the top (clinfun's order); last axis becomes r1 = 0 .. x_count-2.
-        alpha = np.cumsum(terms0, axis=2)[:, :, ::-1][:, :, 1:]
-        power = np.cumsum(terms1, axis=2)[:, :, ::-1][:, :, 1:]
-        r1 = np.arange(x_count - 1)[None, None, :]
+        # Sum over x1 > r1 from the top (clinfun's order); last axis becomes r1 = k_low..k_high.
+        span = k_high - k_low + 1
+        alpha = np.cumsum(terms0, axis=2)[:, :, ::-1][:, :, :span]
+        power = np.cumsum(terms1, axis=2)[:, :, ::-1][:, :, :span]
+        r1 = np.arange(k_low, k_high + 1)[None, None, :]
         r = r_grid[:, :, None]
         rows_n2 = n2[:, None, None]
         valid = (
@@ -400,10 +404,10 @@ class _Search:
         has = any_r.any(axis=1)
         if not has.any():
             return []
-        best_r1 = (x_count - 2) - np.argmax(any_r[:, ::-1], axis=1)
+        best_r1 = k_high - np.argmax(any_r[:, ::-1], axis=1)
         picks = np.flatnonzero(has)
         chosen_r1 = best_r1[picks]
-        along_r = feasible[picks, :, chosen_r1]
+        along_r = feasible[picks, :, chosen_r1 - k_low]
         chosen_w = (width - 1) - np.argmax(along_r[:, ::-1], axis=1)
         chosen_r = r_grid[picks, chosen_w]
         # PET as clinfun: 1 minus the stage-1 probabilities of continuing, summed from the top.
