@@ -278,3 +278,9 @@ def test_timefix_snaps_near_ties_onto_the_smaller_time() -> None:
     assert fit.time.tolist() == [1.0, 2.0]
     assert fit.n_event.tolist() == [2, 0]
     assert kaplan_meier([1.0, 1.0 + 1e-12, 2.0], [1, 1, 0]).time.size == 3
+
+
+def test_a_single_time_may_be_a_number() -> None:
+    fit = kaplan_meier([1, 2, 3], [1, 0, 1])
+    assert fit.at_risk(2).tolist() == [2]
+    assert fit.survival_at(2.5)["survival"].tolist() == [pytest.approx(2 / 3)]

@@ -148,8 +148,8 @@ class KaplanMeierResult:
         )
 
     def at_risk(self, times: Any) -> IntArray:
-        """Number of subjects at risk (time >= t) at each of ``times``."""
-        points = as_time(times, "times")
+        """Number of subjects at risk (time >= t) at each of ``times`` (a number or a sequence)."""
+        points = as_time(np.atleast_1d(times), "times")
         index = np.searchsorted(self.time, points, side="left")
         padded = np.append(self.n_risk, 0)
         return padded[index]
@@ -160,7 +160,7 @@ class KaplanMeierResult:
         Columns time, n_risk (subjects with time >= t), survival, std_err (of S), lower, upper.
         Before the first observed time the curve is 1 with limits 1, as in R.
         """
-        points = as_time(times, "times")
+        points = as_time(np.atleast_1d(times), "times")
         index = np.searchsorted(self.time, points, side="right") - 1
         before = index < 0
         row = np.where(before, 0, index)
