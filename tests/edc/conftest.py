@@ -27,11 +27,18 @@ def _audit_triggers_for_flush(request: pytest.FixtureRequest) -> Iterator[None]:
     append-only trigger refuses: drop the triggers just before the flush, re-create them after
     set-up. Tests that use ``db`` (rolled-back transactions) keep the triggers throughout."""
     names = set(request.fixturenames)
-    transactional = bool(names & {"transactional_db", "live_server"})
-    if transactional:
-        request.getfixturevalue("live_server" if "live_server" in names else "transactional_db")
-    elif "db" in names:
-        request.getfixturevalue("db")
+    marker = request.node.get_closest_marker("django_db")
+    marked_transactional = marker is not None and bool(
+        marker.kwargs.get("transaction", marker.args[0] if marker.args else False)
+    )
+    transactional = marked_transactional or bool(names & {"transactional_db", "live_server"})
+    if names & {"live_server", "transactional_db", "db"}:
+        for name in ("live_server", "transactional_db", "db"):
+            if name in names:
+                request.getfixturevalue(name)
+                break
+    elif marker is not None:
+        request.getfixturevalue("_django_db_helper")  # the marker's database set-up
     else:
         yield
         return

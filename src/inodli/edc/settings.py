@@ -7,6 +7,8 @@ unless asked. Production: ``DATABASE_URL=postgres://...``, ``INODLI_SECRET_KEY``
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 from inodli.edc.env import env_bool, env_list, env_str, parse_database_url
@@ -81,6 +83,12 @@ WSGI_APPLICATION = "inodli.edc.wsgi.application"
 DATABASES = {
     "default": parse_database_url(env_str("DATABASE_URL", default="sqlite:///inodli.sqlite3")),
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Tests use a real file (one per process), not Django's shared-cache in-memory database,
+    # whose table locks ignore the busy timeout: concurrency tests then see what users see.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"inodli-test-{os.getpid()}.sqlite3")
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -132,8 +132,10 @@ def _check_user(user: AbstractBaseUser | AnonymousUser) -> AbstractBaseUser:
 
 
 def _locked_current(record: R) -> R:
-    manager = type(record)._default_manager
-    return manager.select_for_update().select_related("modified_by").get(pk=record.pk)
+    # No select_related here: on PostgreSQL a row locked FOR UPDATE that a concurrent
+    # transaction changed is re-checked against the join, and a changed modified_by would
+    # make the row vanish from the result (EvalPlanQual) instead of reporting it as stale.
+    return type(record)._default_manager.select_for_update().get(pk=record.pk)
 
 
 def save_record(
