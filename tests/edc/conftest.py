@@ -8,6 +8,12 @@ from typing import Any
 
 import pytest
 
+from tests.edc.browser_support import (  # noqa: F401  (fixtures for every browser test under tests/edc)
+    _chromium,
+    browser_page,
+    logged_in_page,
+    patient_entry,
+)
 from tests.edc.personas import Personas, make_personas
 
 
