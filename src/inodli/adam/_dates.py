@@ -1,0 +1,13 @@
+"""Date helpers shared by the derivations."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def study_day(dates: pd.Series, first_dose: pd.Series) -> pd.Series:
+    """Study day with Day 1 = first InO dose and no Day 0 (the day before is Day -1),
+    as in :mod:`inodli.protocol.schedule`; missing when either date is missing."""
+    delta = (dates - first_dose).dt.days.astype("float64")
+    return pd.Series(np.where(delta >= 0, delta + 1, delta), index=dates.index, dtype="float64")
