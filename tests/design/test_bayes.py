@@ -91,7 +91,7 @@ def test_toxicity_boundary_is_the_smallest_count_over_the_threshold() -> None:
 
 
 def test_posterior_futility_boundaries_follow_the_definition() -> None:
-    boundary = posterior_stopping_boundaries("futility", 20, 0.05, (0.6, 1.4), (15, 35))
+    boundary = posterior_stopping_boundaries("futility", 12, 0.05, (0.6, 1.4), (15, 35))
     for n, bound in zip(boundary.n, boundary.bound):
         probs = [posterior_probability(y, n, (0.6, 1.4), (15, 35)) for y in range(n + 1)]
         below = [y for y, p in enumerate(probs) if p < 0.05]

@@ -11,6 +11,7 @@ Each rule is enumerated before the trial starts as a table "stop if the count is
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -121,23 +122,29 @@ def posterior_probability(
     responses = check_count(responses, "responses", minimum=0, maximum=n)
     a, b = check_beta_prior(prior)
     delta = float(delta)
-    post = stats.beta(a + responses, b + n - responses)
     if isinstance(standard, tuple | list):
         a_s, b_s = check_beta_prior(standard, "standard")
-        standard_rate = stats.beta(a_s, b_s)
-
-        def integrand(s: float) -> float:
-            return float(standard_rate.pdf(s) * post.sf(s + delta))
-
-        low, high = max(0.0, -delta), min(1.0, 1.0 - delta)
-        if low >= high:
-            return 0.0 if delta > 0 else 1.0
-        # The standard density may be unbounded at 0 or 1 (shape < 1): quad copes with that.
-        value, _ = integrate.quad(integrand, low, high, limit=200, epsabs=1e-12, epsrel=1e-10)
-        mass_below = standard_rate.cdf(low)  # p_S < -delta: p_E > p_S + delta surely
-        return float(min(1.0, max(0.0, value + mass_below)))
+        return _beats_beta_standard(responses, n, a, b, a_s, b_s, delta)
     rate = check_open_probability(standard, "standard")
-    return float(post.sf(rate + delta))
+    return float(stats.beta(a + responses, b + n - responses).sf(rate + delta))
+
+
+def _beats_beta_standard(
+    responses: int, n: int, a: float, b: float, a_s: float, b_s: float, delta: float
+) -> float:
+    """Pr(p_E > p_S + delta) for p_S ~ Beta(a_s, b_s), by adaptive quadrature (QUADPACK).
+
+    Integrates over the standard's quantile u in (0, 1), where the integrand
+    Pr(p_E > F_S^-1(u) + delta) is bounded even when the Beta density is not.
+    """
+    shape_a, shape_b = a + responses, b + n - responses
+
+    def integrand(u: float) -> float:
+        limit = float(special.betaincinv(a_s, b_s, u)) + delta
+        return float(special.betaincc(shape_a, shape_b, min(max(limit, 0.0), 1.0)))
+
+    value, _ = integrate.quad(integrand, 0.0, 1.0, epsabs=1e-12, epsrel=1e-10, limit=200)
+    return min(1.0, max(0.0, float(value)))
 
 
 def posterior_stopping_boundaries(
@@ -171,16 +178,19 @@ def posterior_stopping_boundaries(
     threshold = check_open_probability(threshold, "threshold")
     sizes = tuple(range(first_n, n_max + 1))
     bounds: list[int | None] = []
+    a, b = check_beta_prior(prior)
     for n in sizes:
-        probs = np.array(
-            [posterior_probability(y, n, prior, standard, delta) for y in range(n + 1)]
-        )
+        # The posterior probability rises with the count: bisect for the first count above or
+        # at the threshold instead of integrating at every count.
+        def prob(y: int, n: int = n) -> float:
+            return posterior_probability(y, n, (a, b), standard, delta)
+
         if kind == "futility":
-            hits = np.flatnonzero(probs < threshold)
-            bounds.append(int(hits.max()) if hits.size else None)
+            first_ok = _first_true(lambda y: prob(y) >= threshold, n)
+            bounds.append(first_ok - 1 if first_ok > 0 else None)
         else:
-            hits = np.flatnonzero(probs > threshold)
-            bounds.append(int(hits.min()) if hits.size else None)
+            first_hit = _first_true(lambda y: prob(y) > threshold, n)
+            bounds.append(first_hit if first_hit <= n else None)
     target = _describe_standard(standard, delta)
     if kind == "futility":
         criterion = f"Futility: stop when the chance that the response rate exceeds {target} falls below {threshold:.0%}."
@@ -327,6 +337,18 @@ def predictive_stopping_boundaries(
         f"(more than {theta_t:.0%} sure the response rate exceeds {p0:.0%}) falls below {theta_l:.0%}."
     )
     return StoppingBoundary("futility", "at_most", sizes, tuple(bounds), criterion)
+
+
+def _first_true(predicate: Callable[[int], bool], n: int) -> int:
+    """Smallest y in 0..n with predicate(y) true (predicate monotone), or n + 1 if none."""
+    low, high = 0, n + 1
+    while low < high:
+        middle = (low + high) // 2
+        if predicate(middle):
+            high = middle
+        else:
+            low = middle + 1
+    return low
 
 
 def _describe_standard(standard: Any, delta: float) -> str:
