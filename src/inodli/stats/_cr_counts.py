@@ -1,9 +1,14 @@
-"""Tie-block counts for competing-risks data: one value sort per status code, no permutation.
+"""Tie-block counts for competing-risks data, without building a sort permutation of the times.
 
-Every competing-risks estimator here needs, at each distinct observed time, the number at risk
-and the number of events of each type. Sorting the values of each status code separately (a
-SIMD value sort, several times faster than ``argsort``) and locating the blocks of equal
-values with ``searchsorted`` gives those counts exactly, ties included, in O(n log n).
+Every estimator here needs, at each distinct observed time, how many observations of each
+kind (censored, cause, competing cause; per group) end there. Two exact routes give the same
+table:
+
+- whole-number times of moderate range (days, weeks): one counting pass (``np.bincount``) over
+  ``time * n_codes + code``; no sort at all;
+- any other times: a stable radix partition of the small integer codes, then a value sort of
+  each part (SIMD ``np.sort``, several times faster than ``argsort`` of the times) and
+  ``searchsorted`` to place the blocks of equal values.
 """
 
 from __future__ import annotations
@@ -19,14 +24,27 @@ IntArray = npt.NDArray[np.int64]
 
 @dataclass(frozen=True)
 class TieCounts:
-    """Counts at each distinct observed time (ascending).
+    """``counts[j, c]``: observations with code ``c`` whose time equals ``time[j]`` (ascending).
 
-    ``events[:, k]`` counts status code ``k`` (column 0: censorings) at each time.
+    ``n_risk[j, c]``: observations with code ``c`` whose time is >= ``time[j]``.
     """
 
     time: FloatArray
-    n_risk: IntArray
-    events: IntArray
+    counts: IntArray
+
+    @property
+    def n_risk(self) -> IntArray:
+        return np.cumsum(self.counts[::-1], axis=0)[::-1]
+
+
+def _whole_number_range(time: FloatArray) -> int | None:
+    """The largest time if all times are whole numbers of a range worth counting, else None."""
+    top = float(time.max())
+    if top > 4 * time.size + 65536:
+        return None
+    if not np.array_equal(time, np.floor(time)):
+        return None
+    return int(top)
 
 
 def _blocks(sorted_values: FloatArray) -> tuple[FloatArray, IntArray]:
@@ -38,36 +56,34 @@ def _blocks(sorted_values: FloatArray) -> tuple[FloatArray, IntArray]:
     return sorted_values[starts], sizes
 
 
-def tie_counts(time: FloatArray, status: IntArray, n_codes: int) -> TieCounts:
-    """Count censorings and events of codes ``1..n_codes-1`` at each distinct time.
+def tie_counts(time: FloatArray, code: IntArray, n_codes: int) -> TieCounts:
+    """Count each code ``0..n_codes-1`` at each distinct time (rows: every distinct time).
 
     Parameters
     ----------
     time : ndarray of float64, shape (n,)
-    status : ndarray of int64, shape (n,)
-        Codes ``0..n_codes-1`` (0 = censored).
+        Finite, non-negative.
+    code : ndarray of int64, shape (n,)
+        Values in ``0..n_codes-1``.
     n_codes : int
-        One more than the largest status code.
     """
-    all_sorted = np.sort(time)
-    distinct, _ = _blocks(all_sorted)
-    # at risk at t_j: everyone whose time is >= t_j
-    n_risk = time.size - np.searchsorted(all_sorted, distinct, side="left").astype(np.int64)
-    events = np.zeros((distinct.size, n_codes), dtype=np.int64)
-    for code in range(n_codes):
-        values, sizes = _blocks(np.sort(time[status == code]))
-        events[np.searchsorted(distinct, values), code] = sizes
-    return TieCounts(distinct, n_risk, events)
-
-
-def counts_on_grid(grid: FloatArray, time: FloatArray) -> tuple[IntArray, IntArray]:
-    """For observations ``time`` (one subgroup): number at risk and number of times equal to each grid value.
-
-    ``grid`` must be sorted and contain every value of ``time``.
-    """
-    values, sizes = _blocks(np.sort(time))
-    at_grid = np.zeros(grid.size, dtype=np.int64)
-    at_grid[np.searchsorted(grid, values)] = sizes
-    # number with time >= grid_j = total minus those strictly before grid_j
-    n_risk = time.size - (np.cumsum(at_grid) - at_grid)
-    return n_risk, at_grid
+    top = _whole_number_range(time)
+    if top is not None:
+        flat = np.bincount(time.astype(np.int64) * n_codes + code, minlength=(top + 1) * n_codes)
+        table = flat.reshape(top + 1, n_codes)
+        rows = np.flatnonzero(table.any(axis=1))
+        return TieCounts(rows.astype(np.float64), table[rows].astype(np.int64))
+    small = code.astype(np.int16 if n_codes > 255 else np.uint8)
+    order = np.argsort(small, kind="stable")  # radix sort of small integers: linear
+    grouped = time[order]
+    bounds = np.r_[0, np.cumsum(np.bincount(code, minlength=n_codes))]
+    parts = []
+    for c in range(n_codes):
+        part = grouped[bounds[c] : bounds[c + 1]]
+        part.sort()
+        parts.append(_blocks(part))
+    distinct = np.unique(np.concatenate([values for values, _ in parts]))
+    counts = np.zeros((distinct.size, n_codes), dtype=np.int64)
+    for c, (values, sizes) in enumerate(parts):
+        counts[np.searchsorted(distinct, values), c] = sizes
+    return TieCounts(distinct, counts)

@@ -183,10 +183,13 @@ def _estimate(
     label: Any = None,
 ) -> CumulativeIncidence:
     counts = tie_counts(time, status, max(int(status.max()), cause) + 1)
-    n = counts.n_risk.astype(np.float64)
-    events = counts.events.astype(np.float64)
-    d1 = events[:, cause]
-    d = events[:, 1:].sum(axis=1)
+    per_time = counts.counts
+    n_risk = np.cumsum(per_time.sum(axis=1)[::-1])[::-1]
+    n = n_risk.astype(np.float64)
+    n_event = per_time[:, cause]
+    n_any = per_time.sum(axis=1) - per_time[:, 0]
+    d1 = n_event.astype(np.float64)
+    d = n_any.astype(np.float64)
     s_after = np.cumprod(1.0 - d / n)
     s_before = np.r_[1.0, s_after[:-1]]
     estimate = np.cumsum(s_before * d1 / n)
@@ -200,10 +203,10 @@ def _estimate(
     table = pd.DataFrame(
         {
             "time": counts.time,
-            "n_risk": counts.n_risk,
-            "n_event": counts.events[:, cause],
-            "n_competing": counts.events[:, 1:].sum(axis=1) - counts.events[:, cause],
-            "n_censor": counts.events[:, 0],
+            "n_risk": n_risk,
+            "n_event": n_event,
+            "n_competing": n_any - n_event,
+            "n_censor": per_time[:, 0],
             "estimate": estimate,
             "variance": var,
             "lower": lower,

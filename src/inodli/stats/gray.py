@@ -16,6 +16,7 @@ import numpy.typing as npt
 from scipy.stats import chi2
 
 from inodli.errors import InputError
+from inodli.stats._cr_counts import tie_counts
 from inodli.stats._validation import as_groups, as_status, as_time, check_cause
 
 __all__ = ["GrayTest", "gray_test"]
@@ -64,17 +65,14 @@ def _group_counts(
     time: FloatArray, kind: npt.NDArray[np.int64], codes: npt.NDArray[np.int64], n_groups: int
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """At each distinct event time (rows) and group (columns): at risk, cause events, others."""
-    grid = np.unique(time[kind > 0])
-    shape = (grid.size, n_groups)
-    at_risk, cause, other = np.zeros(shape), np.zeros(shape), np.zeros(shape)
-    for g in range(n_groups):
-        mine = codes == g
-        ordered = np.sort(time[mine])
-        at_risk[:, g] = ordered.size - np.searchsorted(ordered, grid, side="left")
-        for target, code in ((cause, 1), (other, 2)):
-            values, sizes = np.unique(time[mine & (kind == code)], return_counts=True)
-            target[np.searchsorted(grid, values), g] = sizes
-    return at_risk, cause, other
+    counts = tie_counts(time, codes * 3 + kind, 3 * n_groups).counts.reshape(-1, n_groups, 3)
+    at_risk = np.cumsum(counts.sum(axis=2)[::-1], axis=0)[::-1]
+    with_events = (counts[:, :, 1:].sum(axis=(1, 2))) > 0
+    return (
+        at_risk[with_events].astype(np.float64),
+        counts[with_events, :, 1].astype(np.float64),
+        counts[with_events, :, 2].astype(np.float64),
+    )
 
 
 def _shift_down(values: FloatArray, first: float) -> FloatArray:
