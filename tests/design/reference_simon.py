@@ -49,6 +49,8 @@ def best_rows(p0: float, p1: float, alpha: float, beta: float, nmax: int) -> dic
 
 def optimal_and_minimax(p0: float, p1: float, alpha: float, beta: float, nmax: int):
     rows = best_rows(p0, p1, alpha, beta, nmax)
+    if not rows:
+        raise ValueError("no design with n <= nmax")
     ordered = [rows[n] for n in sorted(rows)]
     minimax = ordered[0]
     optimal = min(ordered, key=lambda row: row[4])  # first minimum, like which.min

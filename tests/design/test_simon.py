@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from inodli.design import simon_operating_characteristics, simon_two_stage
@@ -165,3 +167,23 @@ def test_it_rejects_bad_input_naming_the_field(kwargs, field) -> None:
     with pytest.raises(InputError) as caught:
         simon_two_stage(**kwargs)
     assert caught.value.field == field
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    p0=st.sampled_from([0.05, 0.1, 0.2, 0.25, 0.3, 0.4, 0.5]),
+    gap=st.sampled_from([0.15, 0.2, 0.25, 0.3]),
+    alpha=st.sampled_from([0.05, 0.1]),
+    power=st.sampled_from([0.8, 0.9]),
+)
+def test_random_problems_agree_with_the_plain_search(p0, gap, alpha, power) -> None:
+    nmax = 35
+    try:
+        optimal, minimax = optimal_and_minimax(p0, p0 + gap, alpha, 1 - power, nmax)
+    except ValueError:  # the plain search found no design at all
+        with pytest.raises(InputError):
+            simon_two_stage(p0, p0 + gap, alpha, power, nmax)
+        return
+    result = simon_two_stage(p0, p0 + gap, alpha, power, nmax)
+    assert (result.optimal.r1, result.optimal.n1, result.optimal.r, result.optimal.n) == optimal[:4]
+    assert (result.minimax.r1, result.minimax.n1, result.minimax.r, result.minimax.n) == minimax[:4]
