@@ -116,3 +116,23 @@ def test_it_needs_the_marrow_blasts_of_a_marrow_relapse(nurse):
     assert "marrow_blast_pct" in caught.value.message_dict
     relapse = record_relapse(subject, nurse, occurred_on=ON, site="marrow", marrow_blast_pct=12.0)
     assert relapse.kind == "relapse"
+
+
+def test_it_refuses_a_record_dated_after_the_death(nurse):
+    subject = enrolled_subject(nurse, height_cm="170.0", weight_kg="61.2")
+    liver_tests(subject, nurse, ON)
+    record_death(
+        subject,
+        nurse,
+        died_on=ON + dt.timedelta(days=2),
+        cause="non_relapse",
+        primary_cause="Sepsis",
+    )
+    with pytest.raises(ValidationError) as caught:
+        record_ino_administration(
+            subject, nurse, cycle=1, day=1, administered_on=ON + dt.timedelta(days=3)
+        )
+    assert "died on 2026-01-08" in caught.value.message_dict["administered_on"][0]
+    with pytest.raises(ValidationError) as caught:
+        liver_tests(subject, nurse, ON + dt.timedelta(days=3))
+    assert "collected_on" in caught.value.message_dict

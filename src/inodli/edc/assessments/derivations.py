@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ResponseInputs",
+    "check_not_after_death",
     "complete_death",
     "complete_marrow",
     "complete_response",
@@ -183,6 +184,31 @@ def complete_response(record: ResponseAssessment) -> Classification:
     return result
 
 
+#: Records that may be dated after a death (an administrative status change, not a sign of life).
+NOT_SIGNS_OF_LIFE = frozenset({"subjects.studystatuschange"})
+
+
+def check_not_after_death(subject_id: int | None, on: dt.date | None, field: str) -> None:
+    """Refuse a record dated after the subject's recorded death, beside ``field``."""
+    if subject_id is None or on is None:
+        return
+    died_on = (
+        apps.get_model("assessments", "Death")
+        .objects.filter(subject_id=subject_id)
+        .values_list("died_on", flat=True)
+        .first()
+    )
+    if died_on is not None and on > died_on:
+        raise ValidationError(
+            {
+                field: (
+                    f"The subject died on {died_on.isoformat()}: nothing can be recorded for a "
+                    "later date. Correct the date, or the date of death first."
+                )
+            }
+        )
+
+
 def later_records(
     subject: Any, after: dt.date, exclude: type[Any] | None = None
 ) -> list[tuple[str, dt.date]]:
@@ -195,7 +221,7 @@ def later_records(
             or model.event_date_field is None
         ):
             continue
-        if getattr(model, "history", False):
+        if getattr(model, "history", False) or model._meta.label_lower in NOT_SIGNS_OF_LIFE:
             continue
         field = model.event_date_field
         latest = (

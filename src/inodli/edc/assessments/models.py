@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from inodli.edc.assessments.derivations import check_not_after_death
 from inodli.edc.core.models import CapturedRecord, SubjectRecord
 
 from .analytes import ANALYTES
@@ -25,6 +26,12 @@ class LabPanel(SubjectRecord):
     form_code = "LABS"
 
     collected_on = models.DateField(_("date collected"))
+
+    def clean(self) -> None:
+        super().clean()
+        check_not_after_death(
+            self.subject_id, self.event_date(), self.event_date_field or "__all__"
+        )
 
     class Meta:
         ordering = ("collected_on", "id")
@@ -99,6 +106,9 @@ class BoneMarrowAssessment(SubjectRecord):
 
     def clean(self) -> None:
         super().clean()
+        check_not_after_death(
+            self.subject_id, self.event_date(), self.event_date_field or "__all__"
+        )
         if self.blast_pct is None or not self.mrd_method:
             return
         from inodli.edc.assessments.derivations import complete_marrow
@@ -142,6 +152,9 @@ class ExtramedullaryAssessment(SubjectRecord):
 
     def clean(self) -> None:
         super().clean()
+        check_not_after_death(
+            self.subject_id, self.event_date(), self.event_date_field or "__all__"
+        )
         if self.deauville_score is not None and self.method != self.Method.PET_CT:
             raise ValidationError(
                 {"deauville_score": _("A Deauville score comes from PET-CT only.")}
@@ -193,6 +206,9 @@ class ResponseAssessment(SubjectRecord):
 
     def clean(self) -> None:
         super().clean()
+        check_not_after_death(
+            self.subject_id, self.event_date(), self.event_date_field or "__all__"
+        )
         if self.subject_id is None or self.assessed_on is None or self.after_cycle is None:
             return
         from inodli.edc.assessments.derivations import complete_response
@@ -233,6 +249,9 @@ class RelapseEvent(SubjectRecord):
 
     def clean(self) -> None:
         super().clean()
+        check_not_after_death(
+            self.subject_id, self.event_date(), self.event_date_field or "__all__"
+        )
         from inodli.edc.assessments.validators import RangeValidator
 
         RangeValidator("marrow_blast_pct", 0, 100, "%")(self.marrow_blast_pct)

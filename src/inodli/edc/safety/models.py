@@ -11,6 +11,7 @@ import datetime as dt
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from inodli.edc.assessments.derivations import check_not_after_death
 from inodli.edc.core.models import SubjectRecord
 
 
@@ -65,6 +66,9 @@ class AdverseEvent(SubjectRecord):
 
     def clean(self) -> None:
         super().clean()
+        check_not_after_death(
+            self.subject_id, self.event_date(), self.event_date_field or "__all__"
+        )
         if self.subject_id is None or self.started_on is None or not self.term:
             return
         from inodli.edc.safety.adverse_events import complete_adverse_event
@@ -125,6 +129,9 @@ class AdverseEventGrade(SubjectRecord):
 
     def clean(self) -> None:
         super().clean()
+        check_not_after_death(
+            self.subject_id, self.event_date(), self.event_date_field or "__all__"
+        )
         if (
             self.subject_id is None
             or self.adverse_event_id is None
@@ -186,6 +193,9 @@ class AcuteGvhdAssessment(SubjectRecord):
 
     def clean(self) -> None:
         super().clean()
+        check_not_after_death(
+            self.subject_id, self.event_date(), self.event_date_field or "__all__"
+        )
         if None in (self.skin_erythema_bsa_pct, self.bilirubin, self.weight_kg):
             return
         from inodli.edc.safety.gvhd import complete_acute_gvhd
@@ -222,6 +232,9 @@ class ChronicGvhdAssessment(SubjectRecord):
 
     def clean(self) -> None:
         super().clean()
+        check_not_after_death(
+            self.subject_id, self.event_date(), self.event_date_field or "__all__"
+        )
         from inodli.edc.safety.gvhd import CGVHD_ORGANS, complete_chronic_gvhd
 
         if any(getattr(self, organ) is None for organ in CGVHD_ORGANS):

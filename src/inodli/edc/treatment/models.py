@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from inodli.edc.assessments.derivations import check_not_after_death
 from inodli.edc.core.models import SubjectRecord
 
 
@@ -56,6 +57,9 @@ class InoAdministration(SubjectRecord):
 
     def clean(self) -> None:
         super().clean()
+        check_not_after_death(
+            self.subject_id, self.event_date(), self.event_date_field or "__all__"
+        )
         if self.subject_id is None or None in (
             self.cycle,
             self.day,
@@ -113,6 +117,12 @@ class HlaLossTest(SubjectRecord):
     loci = models.CharField(_("loci tested"), max_length=100)
     result = models.CharField(_("result"), max_length=16, choices=Result.choices)
 
+    def clean(self) -> None:
+        super().clean()
+        check_not_after_death(
+            self.subject_id, self.event_date(), self.event_date_field or "__all__"
+        )
+
     class Meta:
         ordering = ("sampled_on", "id")
 
@@ -144,6 +154,9 @@ class DliInfusion(SubjectRecord):
 
     def clean(self) -> None:
         super().clean()
+        check_not_after_death(
+            self.subject_id, self.event_date(), self.event_date_field or "__all__"
+        )
         if self.subject_id is None or None in (
             self.infused_on,
             self.weight_kg,
@@ -185,6 +198,9 @@ class IntrathecalCourse(SubjectRecord):
 
     def clean(self) -> None:
         super().clean()
+        check_not_after_death(
+            self.subject_id, self.event_date(), self.event_date_field or "__all__"
+        )
         if self.subject_id is None or self.given_on is None or self.course_number is None:
             return
         from inodli.edc.treatment.intrathecal import complete_intrathecal_course
