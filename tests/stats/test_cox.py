@@ -330,3 +330,18 @@ def test_it_rejects_a_covariate_without_information_at_event_times() -> None:
     x = np.array([1.0, 0, 0, 0, 0])
     with pytest.raises(InputError, match="no information on 'x'"):
         cox_ph(time, event, x)
+
+
+def test_it_merges_floating_point_near_ties_like_r_timefix() -> None:
+    # R's coxph (timefix = TRUE, aeqSurv) treats times within sqrt(machine eps) as tied:
+    # moving aml's censored 13-week time down by one ulp must not take that subject out of
+    # the risk set of the relapse at 13 weeks.
+    frame, reference = _load("aml")
+    noisy = frame["time"].to_numpy(float)
+    noisy[2] = np.nextafter(13.0, 12.0)  # row 1: relapse at 13, row 2: censored at 13
+    assert noisy[2] < noisy[1]
+    fit = cox_ph(noisy, frame["status"], frame[["x"]])
+    np.testing.assert_allclose(fit.coef, reference["cox_x_efron"]["coef"], rtol=RTOL)
+    np.testing.assert_allclose(fit.loglik, reference["cox_x_efron"]["loglik"], rtol=RTOL)
+    merged = engine.merge_near_ties(np.array([1.0, 1.0 + 1e-12, 2.0, 2.0 + 1e-3]))
+    np.testing.assert_array_equal(merged, [1.0, 1.0, 2.0, 2.0 + 1e-3])
