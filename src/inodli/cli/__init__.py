@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "demo": "inodli.cli.edc:demo",
     "serve": "inodli.cli.edc:serve",
     "manage": "inodli.cli.edc:manage",
+    "report": "inodli.cli.report:report",
 }
 
 
