@@ -113,6 +113,32 @@ def exact_operating_characteristics(
 ) -> OperatingCharacteristics:
     """Exact probabilities by enumerating the response and toxicity counts look by look.
 
+    Parameters
+    ----------
+    plan : MonitoringPlan
+        Looks, futility bounds and optional toxicity bounds.
+    response_rate, toxicity_rate : float
+        True per-patient probabilities (independent within a patient).
+
+    Returns
+    -------
+    OperatingCharacteristics
+        P(early futility stop), P(toxicity stop), P(promising), P(not promising at the end)
+        (these four sum to 1) and the expected number of patients enrolled.
+
+    Notes
+    -----
+    The response count is propagated look to look (binomial convolution, mass below a
+    futility bound removed); the toxicity count patient by patient (first passage over the
+    boundary). With independence, the trial stops at the earlier of the two; a toxicity stop
+    wins a tie. Without toxicity monitoring this reduces to Simon (1989), equation (1).
+
+    References
+    ----------
+    .. [1] Simon R. Controlled Clinical Trials 1989;10:1-10.
+    .. [2] Thall PF, Simon RM, Estey EH. Statistics in Medicine 1995;14:357-379
+       (monitoring several outcomes in one single-arm trial).
+
     Examples
     --------
     >>> plan = MonitoringPlan("Simon", (10, 23), (4, 10))
@@ -161,7 +187,25 @@ def simulate_operating_characteristics(
 ) -> OperatingCharacteristics:
     """The same quantities estimated from ``n_trials`` simulated trials (numpy Generator).
 
-    Vectorised over trials (chunks of 250,000), reproducible for a given seed.
+    Parameters
+    ----------
+    plan : MonitoringPlan
+    response_rate, toxicity_rate : float
+        True per-patient probabilities (independent within a patient).
+    n_trials : int, default 100000
+    seed : int, default 20261124
+        Seed of ``numpy.random.default_rng``; the same seed gives the same result.
+
+    Returns
+    -------
+    OperatingCharacteristics
+        Proportions of simulated trials; the Monte-Carlo standard error of a probability P
+        is sqrt(P (1 - P) / n_trials).
+
+    Notes
+    -----
+    Vectorised over trials in chunks of 250,000: response counts are drawn per look segment
+    (binomial), toxicity per patient (uniform < rate) when a toxicity boundary exists.
     """
     p = check_probability(response_rate, "response_rate")
     q = check_probability(toxicity_rate, "toxicity_rate")
