@@ -115,7 +115,9 @@ def _months_ci(median: float, low: float, high: float) -> str:
 def _percent_ci(estimate: float, low: float, high: float) -> str:
     if np.isnan(estimate):
         return "-"
-    limits = "" if np.isnan(low) else f" ({100 * low:.1f} to {100 * high:.1f})"
+    if np.isnan(low) or low == high == estimate:  # no interval (estimate 0 or 1)
+        return f"{100 * estimate:.1f}"
+    limits = f" ({100 * low:.1f} to {100 * high:.1f})"
     return f"{100 * estimate:.1f}{limits}"
 
 
