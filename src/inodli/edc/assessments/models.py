@@ -34,10 +34,11 @@ class LabPanel(SubjectRecord):
         )
 
     class Meta:
+        verbose_name = _("laboratory results")
         ordering = ("collected_on", "id")
 
     def __str__(self) -> str:
-        return f"{self.subject} labs {self.collected_on}"
+        return f"labs {self.collected_on}"
 
 
 class LabResult(CapturedRecord):
@@ -64,6 +65,7 @@ class LabResult(CapturedRecord):
         LabValueValidator(analyte_of(self.analyte))(self.value, self.lln, self.uln)
 
     class Meta:
+        verbose_name = _("laboratory result")
         ordering = ("panel__collected_on", "id")
         constraints = (
             models.UniqueConstraint(
@@ -116,10 +118,13 @@ class BoneMarrowAssessment(SubjectRecord):
         complete_marrow(self)
 
     class Meta:
+        verbose_name = _("bone marrow assessment")
         ordering = ("sampled_on", "id")
 
     def __str__(self) -> str:
-        return f"{self.subject} marrow {self.sampled_on}: {self.blast_pct}% blasts"
+        return f"marrow {self.sampled_on}: {self.blast_pct}% blasts" + (
+            f", MRD {self.mrd_status}" if self.mrd_status else ""
+        )
 
 
 class ExtramedullaryAssessment(SubjectRecord):
@@ -165,10 +170,11 @@ class ExtramedullaryAssessment(SubjectRecord):
             raise ValidationError({"sites": _("Name the sites of extramedullary disease.")})
 
     class Meta:
+        verbose_name = _("extramedullary assessment")
         ordering = ("assessed_on", "id")
 
     def __str__(self) -> str:
-        return f"{self.subject} EMD {self.assessed_on}: {self.status}"
+        return f"extramedullary {self.assessed_on}: {self.get_status_display()}"
 
 
 class ResponseAssessment(SubjectRecord):
@@ -216,6 +222,7 @@ class ResponseAssessment(SubjectRecord):
         complete_response(self)
 
     class Meta:
+        verbose_name = _("response assessment")
         ordering = ("assessed_on", "id")
 
     @property
@@ -223,7 +230,10 @@ class ResponseAssessment(SubjectRecord):
         return self.investigator_category != self.computed_category
 
     def __str__(self) -> str:
-        return f"{self.subject} response after C{self.after_cycle}: {self.investigator_category}"
+        return (
+            f"response {self.assessed_on} after cycle {self.after_cycle}: {self.investigator_category}"
+            + (f" (computed {self.computed_category})" if self.is_override else "")
+        )
 
 
 class RelapseEvent(SubjectRecord):
@@ -261,7 +271,11 @@ class RelapseEvent(SubjectRecord):
             )
 
     class Meta:
+        verbose_name = _("relapse or progression")
         ordering = ("occurred_on", "id")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.occurred_on} ({self.get_site_display()})"
 
 
 class SurvivalFollowUp(SubjectRecord):
@@ -293,7 +307,11 @@ class SurvivalFollowUp(SubjectRecord):
             )
 
     class Meta:
+        verbose_name = _("survival follow-up")
         ordering = ("last_known_alive_on", "id")
+
+    def __str__(self) -> str:
+        return f"alive on {self.last_known_alive_on}"
 
 
 class Death(SubjectRecord):
@@ -320,7 +338,8 @@ class Death(SubjectRecord):
         complete_death(self)
 
     class Meta:
+        verbose_name = _("death")
         constraints = (models.UniqueConstraint(fields=("subject",), name="death_one_per_subject"),)
 
     def __str__(self) -> str:
-        return f"{self.subject} died {self.died_on}"
+        return f"died {self.died_on} ({self.get_cause_display()})"

@@ -76,6 +76,7 @@ class AdverseEvent(SubjectRecord):
         complete_adverse_event(self)
 
     class Meta:
+        verbose_name = _("adverse event")
         ordering = ("started_on", "id")
 
     @property
@@ -143,7 +144,11 @@ class AdverseEventGrade(SubjectRecord):
         complete_grade(self)
 
     class Meta:
+        verbose_name = _("adverse event grade")
         ordering = ("effective_on", "id")
+
+    def __str__(self) -> str:
+        return f"{self.adverse_event} grade {self.grade} from {self.effective_on}"
 
 
 class AcuteGvhdAssessment(SubjectRecord):
@@ -207,7 +212,11 @@ class AcuteGvhdAssessment(SubjectRecord):
         return ("0", "I", "II", "III", "IV")[self.overall_grade]
 
     class Meta:
+        verbose_name = _("acute GVHD assessment")
         ordering = ("assessed_on", "id")
+
+    def __str__(self) -> str:
+        return f"acute GVHD {self.assessed_on}: grade {self.overall_grade_roman}"
 
 
 class ChronicGvhdAssessment(SubjectRecord):
@@ -242,4 +251,8 @@ class ChronicGvhdAssessment(SubjectRecord):
         complete_chronic_gvhd(self)
 
     class Meta:
+        verbose_name = _("chronic GVHD assessment")
         ordering = ("assessed_on", "id")
+
+    def __str__(self) -> str:
+        return f"chronic GVHD {self.assessed_on}: {self.global_severity}"

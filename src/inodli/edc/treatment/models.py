@@ -73,6 +73,7 @@ class InoAdministration(SubjectRecord):
         complete_ino_administration(self)
 
     class Meta:
+        verbose_name = _("InO administration")
         ordering = ("administered_on", "cycle", "day", "id")
         constraints = (
             models.UniqueConstraint(
@@ -86,7 +87,7 @@ class InoAdministration(SubjectRecord):
         )
 
     def __str__(self) -> str:
-        return f"{self.subject} C{self.cycle}D{self.day} {self.status}"
+        return f"C{self.cycle}D{self.day} {self.administered_on}: {self.get_status_display()}, {self.calculated_mg} mg calculated"
 
 
 class HlaLossTest(SubjectRecord):
@@ -124,7 +125,11 @@ class HlaLossTest(SubjectRecord):
         )
 
     class Meta:
+        verbose_name = _("HLA-loss test")
         ordering = ("sampled_on", "id")
+
+    def __str__(self) -> str:
+        return f"HLA-loss test {self.sampled_on}: {self.get_result_display()}"
 
 
 class DliInfusion(SubjectRecord):
@@ -168,12 +173,19 @@ class DliInfusion(SubjectRecord):
         complete_dli_infusion(self)
 
     class Meta:
+        verbose_name = _("DLI infusion")
         ordering = ("infused_on", "id")
 
     @property
     def flagged(self) -> bool:
         """Given while the protocol said not eligible."""
         return not self.eligible
+
+    def __str__(self) -> str:
+        return (
+            f"DLI {self.infused_on}: {self.computed_cd3_cells} CD3+ cells, {self.volume_infused_ml} mL"
+            + (" (given although not eligible)" if not self.eligible else "")
+        )
 
 
 class IntrathecalCourse(SubjectRecord):
@@ -208,6 +220,7 @@ class IntrathecalCourse(SubjectRecord):
         complete_intrathecal_course(self)
 
     class Meta:
+        verbose_name = _("intrathecal course")
         ordering = ("given_on", "id")
         constraints = (
             models.UniqueConstraint(
@@ -218,3 +231,6 @@ class IntrathecalCourse(SubjectRecord):
                 name="it_one_row_per_course",
             ),
         )
+
+    def __str__(self) -> str:
+        return f"IT course {self.course_number} on {self.given_on}"
