@@ -226,3 +226,21 @@ def test_it_keeps_a_negative_aalen_variance_and_gives_no_interval_there() -> Non
     table = cumulative_incidence([0, 0, 0, 1], [1, 1, 2, 1], variance="aalen").table
     assert table["variance"].tolist() == pytest.approx([1 / 12, -1 / 48], rel=1e-12)
     assert np.isnan(table["lower"].iloc[1])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(0, 3)), min_size=1, max_size=60))
+def test_it_counts_the_same_by_counting_pass_and_by_sorting(rows: list[tuple[int, int]]) -> None:
+    from inodli.stats._cr_counts import tie_counts
+
+    time = np.array([float(t) for t, _ in rows])
+    code = np.array([c for _, c in rows], dtype=np.int64)
+    counted = tie_counts(time, code, 4)  # whole numbers: bincount route
+    sorted_route = tie_counts(time + 0.25, code, 4)  # not whole: argsort route
+    np.testing.assert_array_equal(counted.time + 0.25, sorted_route.time)
+    np.testing.assert_array_equal(counted.counts, sorted_route.counts)
+    assert counted.counts.sum() == len(rows)
+    expected_risk = [
+        [int(np.sum((time >= t) & (code == c))) for c in range(4)] for t in counted.time
+    ]
+    np.testing.assert_array_equal(counted.n_risk, expected_risk)
