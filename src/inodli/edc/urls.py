@@ -21,6 +21,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
 ]
 
 # The clinical-form apps add their own pages (beyond the generic form views) when they have a urls module.
-for _name in ("treatment", "assessments", "safety"):
+for _name in ("treatment", "assessments", "safety", "analysis"):
     if importlib.util.find_spec(f"inodli.edc.{_name}.urls") is not None:
         urlpatterns.append(path(f"{_name}/", include(f"inodli.edc.{_name}.urls")))
