@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
-from inodli.design import TRIAL_DESIGN, candidate_designs, trial_monitoring_status
-from inodli.design.simon import _Search
+from inodli.design import (
+    TRIAL_DESIGN,
+    candidate_designs,
+    simon_design_for_n,
+    trial_monitoring_status,
+)
 from inodli.errors import InputError
 
 VOD = "VOD/SOS"
@@ -15,9 +18,7 @@ GVHD = "grade III-IV acute GVHD after DLI"
 
 def test_the_declared_design_is_what_the_simon_search_gives_at_n_23() -> None:
     # The declared numbers (4/10, 10/23) must be the clinfun-rule best design with exactly 23.
-    search = _Search(0.3, 0.6, 0.05, 0.2, 23)
-    n1 = np.arange(1, 23)
-    (row,) = search._best_rows(n1, 23 - n1, np.full(22, 23.0))
+    row = simon_design_for_n(23, 0.3, 0.6, 0.05, 0.8)
     assert (row.r1, row.n1, row.r, row.n) == (
         TRIAL_DESIGN.r1,
         TRIAL_DESIGN.n1,
@@ -104,3 +105,15 @@ def test_the_justification_names_its_sources() -> None:
     assert "as low as 30%" in text
     assert "INO-VATE" in text
     assert "6/8" in text
+
+
+def test_simon_design_for_n_equals_the_plain_search_row() -> None:
+    # Oracle: tests/design/reference_simon.py best_rows (clinfun's per-n choice, no pruning).
+    from tests.design.reference_simon import best_rows
+
+    rows = best_rows(0.2, 0.4, 0.05, 0.2, 45)
+    for n in (40, 43, 45):
+        ours = simon_design_for_n(n, 0.2, 0.4, 0.05, 0.8)
+        assert (ours.r1, ours.n1, ours.r, ours.n) == rows[n][:4]
+    with pytest.raises(InputError):
+        simon_design_for_n(5, 0.2, 0.4)

@@ -19,6 +19,7 @@ from inodli.design.oc import (
 from inodli.design.simon import (
     SimonDesign,
     SimonResult,
+    simon_design_for_n,
     simon_operating_characteristics,
     simon_two_stage,
 )
@@ -62,6 +63,7 @@ __all__ = [
     "power_curve",
     "predictive_probability",
     "predictive_stopping_boundaries",
+    "simon_design_for_n",
     "simon_operating_characteristics",
     "simon_two_stage",
     "simulate_operating_characteristics",

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -27,7 +27,13 @@ from inodli.design._binomial import cdf_table, pmf_table, survival_table
 from inodli.design._validation import check_count, check_open_probability, check_ordered_rates
 from inodli.errors import InputError
 
-__all__ = ["SimonDesign", "SimonResult", "simon_operating_characteristics", "simon_two_stage"]
+__all__ = [
+    "SimonDesign",
+    "SimonResult",
+    "simon_design_for_n",
+    "simon_operating_characteristics",
+    "simon_two_stage",
+]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -218,6 +224,43 @@ def simon_two_stage(
         admissible=tuple(admissible),
         candidates=tuple(designs),
     )
+
+
+def simon_design_for_n(
+    n: int, p0: float, p1: float, alpha: float = 0.05, power: float = 0.80
+) -> SimonDesign:
+    """The two-stage design with exactly ``n`` patients that clinfun's search keeps for n.
+
+    Among all (n1, r1, r) meeting alpha and power (strict bounds), the smallest EN(p0);
+    ties go to the smaller n1. Useful when the total size is fixed in advance, as here.
+
+    Raises
+    ------
+    InputError
+        If no two-stage design with n patients meets both bounds.
+
+    References
+    ----------
+    .. [1] Simon R. Controlled Clinical Trials 1989;10:1-10.
+
+    Examples
+    --------
+    >>> d = simon_design_for_n(23, 0.30, 0.60)
+    >>> (d.r1, d.n1, d.r, d.n)
+    (4, 10, 10, 23)
+    """
+    p0, p1 = check_ordered_rates(p0, p1)
+    alpha = check_open_probability(alpha, "alpha")
+    power = check_open_probability(power, "power")
+    n = check_count(n, "n", minimum=2, maximum=1000)
+    search = _Search(p0, p1, alpha, 1.0 - power, n)
+    n1 = np.arange(1, n, dtype=np.int64)
+    rows = search._best_rows(n1, n - n1, np.full(n1.size, float(n)))
+    if not rows:
+        raise InputError(
+            "n", "a total size at which some two-stage design meets alpha and power", n
+        )
+    return replace(search.design(rows[0]), kind=f"best at n = {n}")
 
 
 @dataclass(frozen=True)
@@ -485,8 +528,6 @@ def _admissible(rows: list[SimonDesign]) -> list[SimonDesign]:
 
 
 def _with(design: SimonDesign, kind: str, q_range: tuple[float, float]) -> SimonDesign:
-    from dataclasses import replace
-
     return replace(design, kind=kind, q_range=q_range)
 
 
