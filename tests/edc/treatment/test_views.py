@@ -127,3 +127,14 @@ def test_it_shows_no_intrathecal_schedule_before_remission(client, subject, nurs
     client.force_login(nurse)
     page = client.get(url(subject, "IT")).content.decode()
     assert "No CR/CRi recorded yet" in page
+
+
+def test_it_speaks_simplified_chinese_to_a_user_who_chose_it(client, subject):
+    from inodli.edc.core.roles import Role
+    from tests.edc.personas import make_user
+
+    client.force_login(make_user("nurse_zh", Role.NURSE, language="zh-hans"))
+    page = client.get(url(subject)).content.decode()
+    assert "计算剂量" in page  # "Calculated dose"
+    assert "配制单" in page  # "Preparation sheet"
+    assert 'id="computed-dose">1.36 mg<' in page

@@ -98,7 +98,7 @@ class BoneMarrowAssessment(SubjectRecord):
     cellularity_pct = models.FloatField(_("cellularity (%)"), null=True, blank=True)
     mrd_method = models.CharField(_("MRD method"), max_length=10, choices=MrdMethod.choices)
     mrd_level_pct = models.FloatField(
-        _("MRD level (% of marrow cells; 0 if not detected)"), null=True, blank=True
+        _("MRD level in marrow (%; 0 if not detected)"), null=True, blank=True
     )
     mrd_sensitivity_pct = models.FloatField(
         _("assay sensitivity (%; 0.01 = 1 in 10,000)"), null=True, blank=True
@@ -143,8 +143,8 @@ class ExtramedullaryAssessment(SubjectRecord):
     class Status(models.TextChoices):
         # The values of inodli.protocol.response.ExtramedullaryStatus
         NONE = "none", _("No extramedullary disease")
-        PRESENT = "present", _("Present, without a >=25% increase")
-        INCREASED = "increased", _("Increased by >=25% from the reference assessment")
+        PRESENT = "present", _("Present (increase below 25%)")
+        INCREASED = "increased", _("Increased (>=25% more than the reference)")
         NEW = "new", _("New site not involved before")
 
     assessed_on = models.DateField(_("date assessed"))
