@@ -381,6 +381,50 @@ class _Search:
                 best[row.n] = row
         return list(best.values())
 
+    def _joint_from_top(
+        self,
+        which: int,
+        n1: IntArray,
+        n2: IntArray,
+        start: IntArray,
+        x_count: int,
+        k_low: int,
+        k_high: int,
+    ) -> FloatArray:
+        """``out[p, w, r1 - k_low]`` = P(X1 > r1, X1 + X2 > r_w), summed over x1 from the top."""
+        pmf = self.pmf0 if which == 0 else self.pmf1
+        length = x_count - 1 - k_low
+        top_down = (x_count - 1) - np.arange(length)
+        terms = (
+            self._windows(which, length)[n2[:, None], start]
+            * pmf[n1[:, None], top_down][:, None, :]
+        )
+        return np.cumsum(terms, axis=2)[:, :, ::-1][:, :, : k_high - k_low + 1]
+
+    def _joint_from_bottom(
+        self,
+        which: int,
+        n1: IntArray,
+        n2: IntArray,
+        n: IntArray,
+        r_grid: IntArray,
+        k_low: int,
+        k_high: int,
+    ) -> FloatArray:
+        """The same array as P(X > r_w) minus the sum over x1 = 0..r1 (fewer terms)."""
+        pmf = self.pmf0 if which == 0 else self.pmf1
+        sf = self.sf0 if which == 0 else self.sf1
+        length = k_high + 1
+        start = r_grid + self.offset - k_high  # window j reads x1 = k_high - j
+        bottom_up = k_high - np.arange(length)
+        terms = (
+            self._windows(which, length)[n2[:, None], start]
+            * pmf[n1[:, None], bottom_up][:, None, :]
+        )
+        below = np.cumsum(terms[:, :, ::-1], axis=2)[:, :, k_low:]  # index r1 - k_low
+        total = sf[n[:, None], r_grid + self.offset]
+        return total[:, :, None] - below
+
     def _best_rows(self, n1: IntArray, n2: IntArray, bound: FloatArray) -> list[_Row]:
         """For each (n1, n2): the clinfun design (largest feasible r1, then r) if EN < bound.
 
@@ -416,22 +460,16 @@ class _Search:
         # windows[m, s, j] = sf[m, s + j]; with s = r + off - (x_count - 1) and
         # j = x_count - 1 - x1 this reads P(X2 > r - x1) for x1 = x_count - 1 .. 0.
         start = r_grid + off - (x_count - 1)
-        # Only r1 in [k_low, k_high] is ever a candidate, so only x1 > k_low is ever summed.
+        # Only r1 in [k_low, k_high] is ever a candidate. P(X1 > r1, X > r) is either summed
+        # from the top over x1 > r1 (clinfun's way) or, when fewer terms, taken as
+        # P(X > r) minus the sum over x1 <= r1 (absolute rounding ~1e-16 either way).
         k_low, k_high = int(r1_low.min()), int(r1_high.max())
-        length = x_count - 1 - k_low
-        top_down = (x_count - 1) - np.arange(length)
-        terms0 = (
-            self._windows(0, length)[n2[:, None], start]
-            * self.pmf0[n1[:, None], top_down][:, None, :]
-        )
-        terms1 = (
-            self._windows(1, length)[n2[:, None], start]
-            * self.pmf1[n1[:, None], top_down][:, None, :]
-        )
-        # Sum over x1 > r1 from the top (clinfun's order); last axis becomes r1 = k_low..k_high.
-        span = k_high - k_low + 1
-        alpha = np.cumsum(terms0, axis=2)[:, :, ::-1][:, :, :span]
-        power = np.cumsum(terms1, axis=2)[:, :, ::-1][:, :, :span]
+        if x_count - 1 - k_low <= k_high + 1:
+            alpha = self._joint_from_top(0, n1, n2, start, x_count, k_low, k_high)
+            power = self._joint_from_top(1, n1, n2, start, x_count, k_low, k_high)
+        else:
+            alpha = self._joint_from_bottom(0, n1, n2, n, r_grid, k_low, k_high)
+            power = self._joint_from_bottom(1, n1, n2, n, r_grid, k_low, k_high)
         r1 = np.arange(k_low, k_high + 1)[None, None, :]
         r = r_grid[:, :, None]
         rows_n2 = n2[:, None, None]
