@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 
 from inodli.errors import InputError
@@ -76,3 +77,14 @@ def test_it_gives_cumulative_incidence_and_gray_tests_like_cmprsk() -> None:
 def test_it_refuses_an_absent_competing_risks_parameter() -> None:
     with pytest.raises(InputError, match="PARAMCD = 'XX'"):
         competing_risks_summary(literal.adtte(), "XX", {"Relapse": 1})
+
+
+def test_it_keeps_a_curve_at_zero_after_everyone_has_died() -> None:
+    # hand arithmetic: both subjects die by day 20, so S(365) = 0 although follow-up ended
+    adtte = pd.DataFrame({"USUBJID": ["A", "B"], "PARAMCD": "OS", "AVAL": [10, 20], "CNSR": [0, 0]})
+    summary = time_to_event_summary(adtte, "OS")["All"]
+    estimate, low, high = summary.rate_at(365)
+    assert estimate == 0.0
+    assert math.isnan(low)
+    assert math.isnan(high)
+    assert summary.as_row()["1-year % (95% CI)"] == "0.0"

@@ -13,8 +13,6 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from inodli.adam.raw import RawStudy
 
 __all__ = ["load_raw_study", "report"]
@@ -50,12 +48,7 @@ def load_raw_study(source: str, *, seed: int, cutoff: dt.date | None) -> RawStud
     if source == "synthetic":
         from inodli.adam.synthetic import synthetic_raw_study
 
-        raw = synthetic_raw_study(n=23, seed=seed)
-        if cutoff is not None:
-            from inodli.adam.raw import RawStudy
-
-            raw = _cut(raw, cutoff, RawStudy)
-        return raw
+        return synthetic_raw_study(n=23, seed=seed, cutoff=cutoff)
     if source == "db":
         _setup_django()
         return _extract(cutoff)
@@ -69,27 +62,6 @@ def load_raw_study(source: str, *, seed: int, cutoff: dt.date | None) -> RawStud
     call_command("migrate", interactive=False, verbosity=0)
     build_demo_study(seed=seed)
     return _extract(cutoff)
-
-
-def _cut(raw: RawStudy, cutoff: dt.date, cls: type[RawStudy]) -> RawStudy:
-    """The synthetic study as it was known on ``cutoff``: later records dropped."""
-    frames = raw.frames()
-    dates = {
-        "DM": "RFICDTC", "EX": "EXSTDTC", "PR": "PRSTDTC", "RS": "RSDTC", "MB": "MBDTC",
-        "AE": "AESTDTC", "DS": "DSSTDTC", "LB": "LBDTC",
-    }  # fmt: skip
-    limit = dt.datetime.combine(cutoff, dt.time())
-    kept: dict[str, pd.DataFrame] = {}
-    for name, frame in frames.items():
-        keep = frame[frames[name][dates[name]] <= limit].copy()
-        if name == "DM":
-            for column in ("RFSTDTC", "RFENDTC", "DTHDTC"):
-                keep.loc[keep[column] > limit, column] = None
-            keep.loc[keep["DTHDTC"].isna(), "DTHFL"] = None
-        if name == "AE":
-            keep.loc[keep["AEENDTC"] > limit, "AEENDTC"] = None
-        kept[name.lower()] = keep[keep["USUBJID"].isin(kept.get("dm", keep)["USUBJID"])]
-    return cls(cutoff=cutoff, study_id=raw.study_id, **kept)
 
 
 @click.command("report")

@@ -43,6 +43,13 @@ def _continuous(values: pd.Series, scale: float = 1.0) -> str:
     return f"{np.median(numbers):.1f} ({numbers.min():.1f} to {numbers.max():.1f})"
 
 
+def _level_label(level: str) -> str:
+    """'MATCHED SIBLING' -> 'Matched sibling'; codes such as 'B-ALL', 'LBL', 'M' stay as they are."""
+    if level.isupper() and len(level) > 4 and "-" not in level:
+        return level.capitalize()
+    return level
+
+
 def baseline_table(
     adsl: pd.DataFrame, *, items: tuple[BaselineItem, ...] = BASELINE_ITEMS
 ) -> pd.DataFrame:
@@ -81,7 +88,7 @@ def baseline_table(
         levels = list(item.levels) or sorted(present.unique())
         levels += sorted(set(present.unique()) - set(levels))
         for level in levels:
-            row = {"Characteristic": f"\u2003{level.capitalize()}"}
+            row = {"Characteristic": f"\u2003{_level_label(level)}"}
             for g, frame in groups.items():
                 count = int(frame[item.column].astype(str).eq(level).sum())
                 row[headers[g]] = percent(count, len(frame))

@@ -84,8 +84,14 @@ class TimeToEventSummary:
         return self.fit.median, low, high
 
     def rate_at(self, days: float) -> tuple[float, float, float]:
-        """Survival at ``days`` with its limits; NaN after the last follow-up time."""
+        """Survival at ``days`` with its limits.
+
+        After the last follow-up time the rate is unknown (NaN), unless the curve has already
+        reached 0: then it stays 0 (with no interval).
+        """
         if days > float(self.fit.time[-1]):
+            if self.fit.survival[-1] == 0:
+                return 0.0, float("nan"), float("nan")
             return (float("nan"),) * 3
         row = self.fit.survival_at([days]).iloc[0]
         return float(row["survival"]), float(row["lower"]), float(row["upper"])
