@@ -57,6 +57,7 @@ class SortedCox:
     code: IntArray  # sorted codes (see above)
     codes_per_stratum: int  # 2 * distinct times: code = stratum * this + 2 * time_rank + censored
     xt: FloatArray  # (p, n) covariates, sorted, centred and scaled (one row per column)
+    moments: FloatArray  # (p + p(p+1)/2, n): rows of x_a, then x_a * x_b for a <= b
     means: FloatArray  # (p,) column means (original units)
     scale: FloatArray  # (p,) multiplier applied after centring (coxph's scaling)
     run_starts: IntArray
@@ -124,6 +125,7 @@ def prepare(
         code=code,
         codes_per_stratum=codes_per_stratum,
         xt=xt,
+        moments=np.vstack((xt, xt[pair_a] * xt[pair_b])),
         means=means,
         scale=scale,
         run_starts=run_starts,
@@ -179,10 +181,9 @@ def evaluate(
     risk = np.exp(beta @ xt)
     # Rows: risk, risk * x_a, risk * x_a * x_b (a <= b); one row per quantity keeps every
     # product and every reduceat a contiguous pass.
-    weighted = np.empty((1 + p + data.pair_a.size, risk.size))
+    weighted = np.empty((1 + data.moments.shape[0], risk.size))
     weighted[0] = risk
-    np.multiply(xt, risk, out=weighted[1 : 1 + p])
-    np.multiply(xt[data.pair_a], weighted[1 + data.pair_b], out=weighted[1 + p :])
+    np.multiply(data.moments, risk, out=weighted[1:])
     per_run = np.add.reduceat(weighted, data.run_starts, axis=1).T
     per_block = np.add.reduceat(per_run, data.block_starts_in_runs, axis=0)
     at_risk = _suffix_sums(per_block, data.block_stratum, data.n_strata)
@@ -196,9 +197,12 @@ def evaluate(
         f = data.efron_fraction
         denominator = risk_set[:, 0][run] - f * died[:, 0][run]
         loglik -= float(np.log(denominator).sum())
-        inv = 1.0 / denominator
-        inv2 = inv * inv
-        terms = np.stack((inv, f * inv, inv2, f * inv2, f * f * inv2))
+        terms = np.empty((5, f.size))  # 1/D, f/D, 1/D^2, f/D^2, f^2/D^2 per event
+        np.divide(1.0, denominator, out=terms[0])
+        np.multiply(f, terms[0], out=terms[1])
+        np.multiply(terms[0], terms[0], out=terms[2])
+        np.multiply(f, terms[2], out=terms[3])
+        np.multiply(f, terms[3], out=terms[4])
         w1, wf, w11, w1f, wff = np.add.reduceat(terms, data.efron_starts, axis=1)
     else:
         denominator = risk_set[:, 0]
@@ -287,11 +291,20 @@ class NewtonResult:
     singular: IntArray  # columns whose information pivot vanished at the end
 
 
-def newton_raphson(data: SortedCox, efron: bool, eps: float, max_iter: int) -> NewtonResult:
-    """coxph's Newton-Raphson with step halving (see the module docstring)."""
+def newton_raphson(
+    data: SortedCox,
+    efron: bool,
+    eps: float,
+    max_iter: int,
+    start: tuple[float, FloatArray, FloatArray] | None = None,
+) -> NewtonResult:
+    """coxph's Newton-Raphson with step halving (see the module docstring).
+
+    ``start`` is :func:`evaluate` at beta = 0 when the caller already has it.
+    """
     p = data.xt.shape[0]
     beta = np.zeros(p)
-    loglik_null, score, information = evaluate(data, beta, efron)
+    loglik_null, score, information = start if start else evaluate(data, beta, efron)
     ldl = ldl_decompose(information)
     step = ldl_solve(ldl, score)
     score_test = float(score @ step)

@@ -60,14 +60,37 @@ def _chi_square(statistic: float, df: int) -> ChiSquareTest:
     return ChiSquareTest(float(statistic), df, float(sps.chi2.sf(statistic, df)))
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, eq=False)
 class CoxResult:
     """A fitted Cox model; arrays are in the order of ``terms``.
 
-    ``loglik`` is (null model, fitted model) as R's ``fit$loglik``. ``variance`` is the
-    inverse information at the estimate. ``converged`` is False when the iteration limit was
-    reached; ``possibly_infinite`` names terms whose estimate may be infinite (the
-    log-likelihood converged while the coefficient still moved, as R warns).
+    Attributes
+    ----------
+    terms : tuple of str
+        Term names (R's ``names(coef(fit))``).
+    coef : (p,) ndarray
+        Log hazard ratios.
+    variance : (p, p) ndarray
+        Inverse information at the estimate (R's ``vcov(fit)``).
+    loglik : (float, float)
+        Log partial likelihood of the null model and of the fit (R's ``fit$loglik``).
+    score_test : ChiSquareTest
+        Score (log-rank) test at beta = 0.
+    iterations : int
+        Newton-Raphson iterations (R's ``fit$iter``).
+    n, n_events : int
+        Observations and events.
+    ties, conf_level
+        As requested.
+    converged : bool
+        False when ``max_iter`` was reached first.
+    possibly_infinite : tuple of str
+        Terms whose estimate may be infinite: the log-likelihood converged while the
+        coefficient was still moving (monotone likelihood), as R warns.
+
+    ``se``, ``hazard_ratio``, ``hr_lower``, ``hr_upper``, ``z``, ``p_value``,
+    ``likelihood_ratio_test``, ``wald_test``, ``concordance`` and ``concordance_counts``
+    are derived on access; ``summary()`` collects the per-term numbers in a DataFrame.
     """
 
     terms: tuple[str, ...]
@@ -275,11 +298,12 @@ def cox_ph(
         stratum = np.zeros(n, dtype=np.int64)
     else:
         stratum, _ = as_groups(strata, n, "strata", min_levels=1)
-    check_full_rank(terms, x)
-
+    check_constant_columns(terms, x)
     data = engine.prepare(time_, event_, x, stratum)
-    information0 = engine.evaluate(data, np.zeros(len(terms)), ties == "efron")[2]
-    dead = engine.singular_columns(engine.ldl_decompose(information0))
+    check_collinearity(terms, data.xt)
+    efron = ties == "efron"
+    start = engine.evaluate(data, np.zeros(len(terms)), efron)
+    dead = engine.singular_columns(engine.ldl_decompose(start[2]))
     if dead.size:
         names = ", ".join(repr(terms[i]) for i in dead)
         raise InputError(
@@ -288,7 +312,7 @@ def cox_ph(
             f"no information on {names}",
             "Such a coefficient cannot be estimated (R would report NA).",
         )
-    fit = engine.newton_raphson(data, ties == "efron", float(tol), int(max_iter))
+    fit = engine.newton_raphson(data, efron, float(tol), int(max_iter), start)
     possibly_infinite = _check_convergence(fit, terms, float(tol), int(max_iter))
     predictor = (fit.beta / data.scale) @ data.xt
     return CoxResult(
@@ -413,15 +437,17 @@ def _check_finite(values: FloatArray, names: list[str]) -> None:
         )
 
 
-def check_full_rank(terms: tuple[str, ...], x: FloatArray) -> None:
-    """Reject constant columns and columns that are linear combinations of earlier ones."""
+def check_constant_columns(terms: tuple[str, ...], x: FloatArray) -> None:
     for j, name in enumerate(terms):
         if np.all(x[:, j] == x[0, j]):
             raise InputError("X", "columns that vary", f"column {name!r} is constant ({x[0, j]:g})")
-    centred = x - x.mean(axis=0)
-    norms = np.sqrt((centred**2).sum(axis=0))
-    cross = (centred / norms).T @ (centred / norms)
-    ldl = engine.ldl_decompose(cross, tolerance=1e-10)
+
+
+def check_collinearity(terms: tuple[str, ...], centred: FloatArray) -> None:
+    """Reject a column that is a linear combination of earlier ones (``centred``: (p, n))."""
+    cross = centred @ centred.T
+    norms = np.sqrt(np.diag(cross))
+    ldl = engine.ldl_decompose(cross / np.outer(norms, norms), tolerance=1e-10)
     dead = engine.singular_columns(ldl)
     if dead.size:
         j = int(dead[0])
