@@ -24,6 +24,7 @@ MRDNEG    MRD negativity: ``Y`` if any marrow on or after the first dose has MBN
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -151,6 +152,11 @@ def primary_windows(adsl: pd.DataFrame, raw: RawStudy) -> dict[str, PrimaryWindo
     return windows
 
 
+def _hit(usubjid: str, flag: str, rec: dict[str, Any]) -> tuple[Any, ...]:
+    return (usubjid, flag, rec["RSDTC"], rec["VISIT"], "RS", "RSSTRESC", rec["RSSEQ"],
+            rec["RSOVRFL"])  # fmt: skip
+
+
 def derive_param_crprim(
     adsl: pd.DataFrame, raw: RawStudy, windows: dict[str, PrimaryWindow] | None = None
 ) -> pd.DataFrame:
@@ -161,49 +167,30 @@ def derive_param_crprim(
     windows = primary_windows(adsl, raw) if windows is None else windows
     rs = _assessments(adsl, raw)
     deaths = adsl.set_index("USUBJID")["DTHDT"]
+    by_subject: dict[str, list[dict[str, Any]]] = {}
+    for record in rs.to_dict(orient="records"):  # date order; plain dicts are fast to scan
+        by_subject.setdefault(str(record["USUBJID"]), []).append(
+            {str(k): v for k, v in record.items()}
+        )
     hits = []
     for usubjid in _base(adsl)["USUBJID"]:
         if usubjid not in windows:
             raise InputError("windows", "a PrimaryWindow for every treated subject", usubjid)
         window = windows[usubjid]
-        own = rs[rs["USUBJID"] == usubjid]
-        early_prog = own[own["RSSTRESC"].isin(PROGRESSION_CODES) & (own["RSDTC"] < window.start)]
+        own = by_subject.get(str(usubjid), [])
+        early = [r for r in own if r["RSSTRESC"] in PROGRESSION_CODES and r["RSDTC"] < window.start]
+        inside = [r for r in own if window.start <= r["RSDTC"] <= window.end]
         death = deaths.get(usubjid)
-        inside = own[(own["RSDTC"] >= window.start) & (own["RSDTC"] <= window.end)]
-        if not early_prog.empty:
-            rec = early_prog.iloc[0]
-            hits.append(
-                (
-                    usubjid,
-                    "N",
-                    rec["RSDTC"],
-                    rec["VISIT"],
-                    "RS",
-                    "RSSTRESC",
-                    rec["RSSEQ"],
-                    rec["RSOVRFL"],
-                )
-            )
+        if early:
+            hits.append(_hit(usubjid, "N", early[0]))
         elif pd.notna(death) and death < window.start:
             hits.append((usubjid, "N", death, "", "DM", "DTHDTC", float("nan"), ""))
-        elif inside.empty:
+        elif not inside:
             hits.append((usubjid, "N", pd.NaT, "", "", "", float("nan"), ""))
         else:
-            distance = (inside["RSDTC"] - window.target).abs()
-            rec = inside.loc[distance.sort_values(kind="stable").index[0]]
-            flag = "Y" if rec["RSSTRESC"] in RESPONDER_CODES else "N"
-            hits.append(
-                (
-                    usubjid,
-                    flag,
-                    rec["RSDTC"],
-                    rec["VISIT"],
-                    "RS",
-                    "RSSTRESC",
-                    rec["RSSEQ"],
-                    rec["RSOVRFL"],
-                )
-            )
+            # Closest to the target day; min() keeps the first (earlier) record on ties.
+            rec = min(inside, key=lambda r: abs((r["RSDTC"] - window.target).days))
+            hits.append(_hit(usubjid, "Y" if rec["RSSTRESC"] in RESPONDER_CODES else "N", rec))
     rows = pd.DataFrame(hits, columns=["USUBJID", "AVALC", "ADT", "VISIT", "SRCDOM", "SRCVAR",
                                        "SRCSEQ", "RSOVRFL"])  # fmt: skip
     rows = _base(adsl).merge(rows, on="USUBJID")

@@ -27,6 +27,7 @@ Every row names its source record in SRCDOM/SRCVAR/SRCSEQ and its reason in EVNT
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -48,6 +49,7 @@ __all__ = [
 HORIZON_DAYS = 730
 """Two years (2 x 365 days): the trial record's time frame for OS, PFS, DOR, CIR and NRM."""
 HORIZON_CNSR = 4
+Record = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -131,17 +133,25 @@ def derive_param_tte(
     """
     treated = adsl[adsl["TRTSDT"].notna()].set_index("USUBJID")
     origin = treated["TRTSDT"] if start is None else start.dropna()
+    subjects = treated.to_dict(orient="index")
+    # Plain records grouped by subject and kind, in date order (pandas row access is slow).
+    by_subject: dict[str, dict[str, list[Record]]] = {}
+    for record in _plain(records):
+        by_subject.setdefault(str(record["USUBJID"]), {}).setdefault(
+            str(record["KIND"]), []
+        ).append(record)
     rows = []
     for usubjid, startdt in origin.items():
-        subject = treated.loc[str(usubjid)]
-        own = records[(records["USUBJID"] == usubjid) & (records["ADT"] >= startdt)]
+        subject = subjects[str(usubjid)]
+        own = {kind: [r for r in found if r["ADT"] >= startdt]
+               for kind, found in by_subject.get(str(usubjid), {}).items()}  # fmt: skip
         chosen = _first_event(own, events)
         if chosen is None:
             chosen = _censoring(own, censors, str(subject["DCSREAS"]))
-        source, record = chosen
-        adt, cnsr, desc, crstat = record["ADT"], source.cnsr, source.evntdesc, source.crstat
+        source, chosen_record = chosen
+        adt, cnsr, desc, crstat = chosen_record["ADT"], source.cnsr, source.evntdesc, source.crstat
         horizon = subject["TRTSDT"] + pd.Timedelta(days=horizon_days)
-        srcdom, srcvar, srcseq = record["SRCDOM"], record["SRCVAR"], record["SRCSEQ"]
+        srcdom, srcvar, srcseq = (chosen_record[k] for k in ("SRCDOM", "SRCVAR", "SRCSEQ"))
         if adt > horizon:
             adt, cnsr, crstat = horizon, HORIZON_CNSR, 0
             desc = f"ADMINISTRATIVE CENSORING AT {horizon_days} DAYS"
@@ -162,29 +172,30 @@ def derive_param_tte(
     return out
 
 
+def _plain(frame: pd.DataFrame) -> list[Record]:
+    return [{str(k): v for k, v in row.items()} for row in frame.to_dict(orient="records")]
+
+
 def _first_event(
-    own: pd.DataFrame, events: tuple[TteSource, ...]
-) -> tuple[TteSource, pd.Series] | None:
-    best: tuple[TteSource, pd.Series] | None = None
+    own: dict[str, list[Record]], events: tuple[TteSource, ...]
+) -> tuple[TteSource, Record] | None:
+    best: tuple[TteSource, Record] | None = None
     for source in events:
-        hits = own[own["KIND"] == source.kind]
-        if hits.empty:
-            continue
-        record = hits.iloc[0]
-        if best is None or record["ADT"] < best[1]["ADT"]:
-            best = (source, record)
+        hits = own.get(source.kind, [])
+        if hits and (best is None or hits[0]["ADT"] < best[1]["ADT"]):
+            best = (source, hits[0])
     return best
 
 
 def _censoring(
-    own: pd.DataFrame, censors: tuple[TteSource, ...], reason: str
-) -> tuple[TteSource, pd.Series]:
+    own: dict[str, list[Record]], censors: tuple[TteSource, ...], reason: str
+) -> tuple[TteSource, Record]:
     for source in censors:
         if source.when is not None and source.when != reason:
             continue
-        hits = own[own["KIND"] == source.kind]
-        if not hits.empty:
-            return source, hits.iloc[-1]
+        hits = own.get(source.kind, [])
+        if hits:
+            return source, hits[-1]
     raise AssertionError("every parameter ends with the FIRST_DOSE/start censoring source")
 
 
