@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from inodli.edc.treatment.models import InoAdministration
 from tests.edc.factories import enrolled_subject
@@ -134,7 +135,10 @@ def test_it_speaks_simplified_chinese_to_a_user_who_chose_it(client, subject):
     from tests.edc.personas import make_user
 
     client.force_login(make_user("nurse_zh", Role.NURSE, language="zh-hans"))
-    page = client.get(url(subject)).content.decode()
+    try:
+        page = client.get(url(subject)).content.decode()
+    finally:
+        translation.activate("en")  # the request activated Chinese in this thread
     assert "计算剂量" in page  # "Calculated dose"
     assert "配制单" in page  # "Preparation sheet"
     assert 'id="computed-dose">1.36 mg<' in page
