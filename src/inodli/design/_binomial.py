@@ -11,18 +11,25 @@ from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
 
 FloatArray = npt.NDArray[np.float64]
 
 
 @lru_cache(maxsize=64)
 def pmf_table(p: float, nmax: int) -> FloatArray:
-    """``table[m, x] = P(X = x)`` for X ~ Binomial(m, p), m, x in 0..nmax (read-only)."""
-    sizes = np.arange(nmax + 1)[:, None]
-    counts = np.arange(nmax + 1)[None, :]
-    table = stats.binom.pmf(counts, sizes, p)
-    table[counts > sizes] = 0.0
+    """``table[m, x] = P(X = x)`` for X ~ Binomial(m, p), m, x in 0..nmax (read-only).
+
+    Built row by row with P_m(x) = (1 - p) P_{m-1}(x) + p P_{m-1}(x - 1): every step adds two
+    non-negative terms, so the relative error stays within about 2 m machine epsilons, also
+    far in the tails (checked against scipy.stats.binom.pmf in the tests).
+    """
+    table = np.zeros((nmax + 1, nmax + 1))
+    table[0, 0] = 1.0
+    q = 1.0 - p
+    for m in range(1, nmax + 1):
+        previous = table[m - 1, :m]
+        table[m, :m] = q * previous
+        table[m, 1 : m + 1] += p * previous
     table.setflags(write=False)
     return table
 
