@@ -19,6 +19,7 @@ from inodli.adam.adsl import derive_adsl
 from inodli.adam.adtte import derive_adtte
 from inodli.adam.raw import RawStudy
 from inodli.design.trial import MonitoringStatus
+from inodli.errors import InputError
 from inodli.report.baseline import ConsortCounts, baseline_table, consort_counts
 from inodli.report.efficacy import (
     P0_DEFAULT,
@@ -103,6 +104,10 @@ def build_study_report(
     analysis_date : date, optional
         Defaults to today (UTC).
     """
+    if raw.ex.empty:
+        raise InputError(
+            "raw", "captured data with at least one InO administration", "none recorded"
+        )
     adsl = derive_adsl(raw)
     adrs = derive_adrs(adsl, raw)
     adtte = derive_adtte(adsl, raw)
