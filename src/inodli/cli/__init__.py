@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "demo": "inodli.cli.edc:demo",
     "serve": "inodli.cli.edc:serve",
     "manage": "inodli.cli.edc:manage",
+    "export": "inodli.cli.adam:export",
     "report": "inodli.cli.report:report",
 }
 
