@@ -4,7 +4,7 @@ Subjects are sorted by time once. At a distinct time tau of the cause, the weigh
 holds everyone still under observation (t_i >= tau, weight 1) and everyone who failed from a
 competing cause earlier (t_i < tau, weight G(tau-)/G(t_i-), G the censoring Kaplan-Meier).
 Both parts are cumulative sums over the sorted subjects, so the likelihood, score,
-information and the sandwich variance (eta_i + psi_i terms of Fine & Gray, sec. 4) cost
+information and the sandwich variance (Fine & Gray's eta_i + psi_i terms) cost
 O(n p^2) per evaluation instead of cmprsk's O(n x distinct times).
 """
 
@@ -151,7 +151,7 @@ def score_information(
 
 
 def sandwich_middle(data: SortedData, sums: RiskSums) -> FloatArray:
-    """Omega = sum_i (eta_i + psi_i)(eta_i + psi_i)' (Fine & Gray 1999, sec. 4, eqs. 4.3-4.4)."""
+    """Omega = sum_i (eta_i + psi_i)(eta_i + psi_i)' (Fine & Gray 1999; as cmprsk's crrvv)."""
     x, w, t = data.x, sums.weight, data.time
     xbar = sums.s1 / sums.s0[:, None]
     hazard = data.d / sums.s0  # dLambda at each tau (times exp(shift))

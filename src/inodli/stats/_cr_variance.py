@@ -96,7 +96,7 @@ def variance_aalen(
 def variance_delta(
     n: FloatArray, d1: FloatArray, d: FloatArray, s_before: FloatArray, f: FloatArray
 ) -> FloatArray:
-    """Delta-method variance (Marubini & Valsecchi 1995, sec. 10.2; Pintilie 2006, eq. 4.3).
+    """Delta-method variance (Marubini & Valsecchi 1995; Pintilie 2006, ch. 4).
 
     ``sum (F(t)-F_j)^2 d_j/(n_j (n_j-d_j)) + sum S_{j-1}^2 d1_j (n_j-d1_j)/n_j^3
     - 2 sum (F(t)-F_j) S_{j-1} d1_j / n_j^2``; also Dinse & Larson's (1986) eq. 6 approximation.

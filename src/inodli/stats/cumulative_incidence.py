@@ -167,7 +167,7 @@ def _bounds(
     if conf_type == "log":
         scale = np.exp(z * se / safe)
         lower, upper = estimate / scale, np.minimum(estimate * scale, 1.0)
-    else:  # log-log, Pintilie (2006) sec. 4.2.3: F^exp(+-z se / (F log F))
+    else:  # log-log as Pintilie (2006, ch. 4) recommends: F^exp(+-z se / (F log F))
         power = np.exp(z * se / (safe * np.log(safe)))
         lower, upper = estimate ** (1.0 / power), estimate**power
     return np.where(inside, lower, estimate), np.where(inside, upper, estimate)
@@ -251,13 +251,14 @@ def cumulative_incidence(
     conf_level : float, default 0.95
         Level of the pointwise confidence intervals.
     conf_type : {"log-log", "log", "plain"}, default "log-log"
-        Transform for the intervals: ``F^exp(+-z se / (F log F))`` (Pintilie 2006, sec. 4.2.3;
+        Transform for the intervals: ``F^exp(+-z se / (F log F))`` (Pintilie 2006, ch. 4;
         also tidycmprsk's), ``F exp(+-z se / F)`` (upper capped at 1), or ``F +- z se``
         (clipped to [0, 1]). Where ``F`` is 0 or 1 both bounds equal ``F``.
     variance : {"cmprsk", "aalen", "delta"}, default "cmprsk"
         ``"cmprsk"``: Gray's estimate exactly as ``cmprsk::cuminc`` reports it;
         ``"aalen"``: Aalen (1978) as in Pintilie (2006), eq. 4.5 (scikit-survival's default);
-        ``"delta"``: the delta method (Marubini & Valsecchi 1995; Pintilie 2006, eq. 4.3).
+        ``"delta"``: the delta method (Marubini & Valsecchi 1995; Pintilie 2006, ch. 4;
+        Dinse & Larson's 1986 approximation).
         survival::survfit's infinitesimal-jackknife SE is a further, different estimate (not
         offered). Aalen's form can be negative when the last risk sets hold one or two
         subjects; it is reported as computed and the interval there is NaN.
@@ -279,13 +280,13 @@ def cumulative_incidence(
            non-homogeneous Markov chains based on censored observations. Scand. J. Statist.
            5, 141-150.
     .. [2] Kalbfleisch, J. D. and Prentice, R. L. (2002). The Statistical Analysis of Failure
-           Time Data, 2nd ed., Wiley, sec. 8.2.2, eq. 8.6.
+           Time Data, 2nd ed., Wiley, ch. 8 (the cumulative incidence estimator).
     .. [3] Gray, R. J. (1988). A class of K-sample tests for comparing the cumulative incidence
            of a competing risk. Ann. Statist. 16, 1141-1154.
     .. [4] Pintilie, M. (2006). Competing Risks: A Practical Perspective. Wiley, ch. 4
-           (eqs. 4.3 and 4.5; confidence intervals sec. 4.2.3).
+           (variance estimators, eq. 4.5 being Aalen's; the log-log interval).
     .. [5] Marubini, E. and Valsecchi, M. G. (1995). Analysing Survival Data from Clinical
-           Trials and Observational Studies. Wiley, sec. 10.2.
+           Trials and Observational Studies. Wiley (delta-method variance).
 
     Examples
     --------

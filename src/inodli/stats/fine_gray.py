@@ -177,10 +177,11 @@ def fine_gray(
     ----------
     .. [1] Fine, J. P. and Gray, R. J. (1999). A proportional hazards model for the
            subdistribution of a competing risk. J. Amer. Statist. Assoc. 94, 496-509
-           (pseudo-likelihood sec. 3, eq. 3.3 with weights eq. 3.2; variance sec. 4).
+           (the weighted pseudo-likelihood and score, and the sandwich variance with
+           the censoring term psi).
     .. [2] Pintilie, M. (2006). Competing Risks: A Practical Perspective. Wiley, ch. 6.
     .. [3] Kalbfleisch, J. D. and Prentice, R. L. (2002). The Statistical Analysis of Failure
-           Time Data, 2nd ed., Wiley, sec. 8.4.
+           Time Data, 2nd ed., Wiley, ch. 8.
 
     Examples
     --------

@@ -188,9 +188,9 @@ def gray_test(
     References
     ----------
     .. [1] Gray, R. J. (1988). A class of K-sample tests for comparing the cumulative incidence
-           of a competing risk. Ann. Statist. 16, 1141-1154 (score sec. 2, eq. 2.3; variance
-           sec. 2, eqs. 2.5-2.6).
-    .. [2] Pintilie, M. (2006). Competing Risks: A Practical Perspective. Wiley, sec. 5.2.
+           of a competing risk. Ann. Statist. 16, 1141-1154 (the score and its variance,
+           sec. 2); cmprsk's ``crstm`` routine is the reference behaviour.
+    .. [2] Pintilie, M. (2006). Competing Risks: A Practical Perspective. Wiley, ch. 5.
 
     Examples
     --------
