@@ -102,37 +102,33 @@ def concordance_counts(
 
 
 def _count_concordant(time_code: IntArray, stratum: IntArray, time_bits: int) -> int:
-    """Events' partners with a smaller predictor; rows arrive sorted by (stratum, rank, code)."""
+    """Events' partners with a smaller predictor; rows arrive sorted by (stratum, rank, code).
+
+    Each digit's partition is global and stable (all 0s, then all 1s), as in a wavelet
+    matrix: rows sharing the stratum and the digits above the current one then stay
+    contiguous and in predictor order, so a group is simply a run of equal leading digits.
+    """
     n = time_code.size
     position = np.arange(n)
-    start = np.concatenate(([True], stratum[1:] != stratum[:-1]))
-    codes = time_code.copy()
+    codes = (stratum << time_bits) | time_code  # the stratum leads every group key
     total = 0
     for level in range(time_bits - 1, -1, -1):
-        digit = (codes >> level) & 1
-        ones_through = np.cumsum(digit)
-        ones_before = ones_through - digit
-        group_start = np.flatnonzero(start)
-        group_id = np.cumsum(start) - 1
-        my_start = group_start[group_id]
-        ones_before_in_group = ones_before - ones_before[my_start]
-        meets = (digit == 0) & ((codes & 1) == 0)
-        total += int(ones_before_in_group[meets].sum())
-        if level == 0 or group_start.size == n:
+        shifted = codes >> level
+        digit = shifted & 1
+        prefix = shifted >> 1
+        ones_before = np.cumsum(digit) - digit
+        start = np.empty(n, dtype=bool)
+        start[0] = True
+        np.not_equal(prefix[1:], prefix[:-1], out=start[1:])
+        # ones_before never decreases, so the running maximum of its values at group starts
+        # is its value at the start of each row's own group.
+        ones_before_in_group = ones_before - np.maximum.accumulate(np.where(start, ones_before, 0))
+        meets = ((shifted | codes) & 1) == 0  # digit 0 and an event (time code even)
+        total += int(ones_before_in_group.sum(where=meets))
+        if level == 0:
             break
-        # Stable partition of every group: digit 0 first, then digit 1.
-        group_end = np.append(group_start[1:], n)
-        ones = ones_through[group_end - 1] - ones_before[group_start]
-        zeros = (group_end - group_start) - ones
-        new_position = np.where(
-            digit == 0,
-            position - ones_before_in_group,
-            my_start + zeros[group_id] + ones_before_in_group,
-        )
+        zeros = n - int(ones_before[-1] + digit[-1])
         moved = np.empty_like(codes)
-        moved[new_position] = codes
+        moved[np.where(digit == 0, position - ones_before, zeros + ones_before)] = codes
         codes = moved
-        split = (zeros > 0) & (ones > 0)
-        start = start.copy()
-        start[(group_start + zeros)[split]] = True
     return total
