@@ -375,11 +375,7 @@ class _Search:
         rows: list[_Row] = []
         for batch_n1, batch_n2 in _batches(pairs, self.nmax):
             rows += self._best_rows(batch_n1, batch_n2, np.full(batch_n1.size, bound))
-        best: dict[int, _Row] = {}
-        for row in sorted(rows, key=lambda row: (row.n, row.n1)):
-            if row.n not in best or row.expected_n0 < best[row.n].expected_n0:
-                best[row.n] = row
-        return list(best.values())
+        return _best_per_n(rows)
 
     def _joint_from_top(
         self,
@@ -456,6 +452,14 @@ class _Search:
             r_high[active],
         )
         width = int((r_high - r_low).max()) + 1
+        k_low, k_high = int(r1_low.min()), int(r1_high.max())
+        terms = min(x_count - 1 - k_low, k_high + 1)
+        if n1.size > 1 and n1.size * width * terms > _BATCH_ELEMENTS:
+            # Too large for one vectorised step (big nmax): split the pairs and merge.
+            half = n1.size // 2
+            halves = self._best_rows(n1[:half], n2[:half], bound[:half])
+            halves += self._best_rows(n1[half:], n2[half:], bound[half:])
+            return _best_per_n(halves)
         r_grid = r_low[:, None] + np.arange(width)[None, :]
         # windows[m, s, j] = sf[m, s + j]; with s = r + off - (x_count - 1) and
         # j = x_count - 1 - x1 this reads P(X2 > r - x1) for x1 = x_count - 1 .. 0.
@@ -463,7 +467,6 @@ class _Search:
         # Only r1 in [k_low, k_high] is ever a candidate. P(X1 > r1, X > r) is either summed
         # from the top over x1 > r1 (clinfun's way) or, when fewer terms, taken as
         # P(X > r) minus the sum over x1 <= r1 (absolute rounding ~1e-16 either way).
-        k_low, k_high = int(r1_low.min()), int(r1_high.max())
         if x_count - 1 - k_low <= k_high + 1:
             alpha = self._joint_from_top(0, n1, n2, start, x_count, k_low, k_high)
             power = self._joint_from_top(1, n1, n2, start, x_count, k_low, k_high)
@@ -509,6 +512,14 @@ class _Search:
                     pet0=float(pet[i]),
                 )
         return [rows[key] for key in sorted(rows)]
+
+
+def _best_per_n(rows: list[_Row]) -> list[_Row]:
+    """For each n the row with the smallest EN(p0), the smaller n1 on ties (clinfun's order)."""
+    best: dict[int, _Row] = {}
+    for row in sorted(rows, key=lambda row: (row.n, row.expected_n0, row.n1)):
+        best.setdefault(row.n, row)
+    return [best[n] for n in sorted(best)]
 
 
 def _batches(
