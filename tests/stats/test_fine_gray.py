@@ -143,3 +143,10 @@ def test_it_rejects_bad_input_naming_the_field(kwargs: dict, field: str) -> None
     with pytest.raises(InputError) as caught:
         fine_gray(arguments.pop("time"), arguments.pop("status"), arguments.pop("X"), **arguments)
     assert caught.value.field == field
+
+
+def test_it_names_the_design_matrix_when_the_information_is_singular() -> None:
+    collinear = pd.DataFrame({"a": X["x1"], "b": 2 * X["x1"]})
+    with pytest.raises(InputError, match="singular information matrix") as caught:
+        fine_gray(TIME, STATUS, collinear)
+    assert caught.value.field == "X"

@@ -109,7 +109,15 @@ def _newton(
             break
         if iteration == max_iter:
             break
-        step = np.linalg.solve(information, score)
+        try:
+            step = np.linalg.solve(information, score)
+        except np.linalg.LinAlgError:
+            raise InputError(
+                "X",
+                "covariates that vary among subjects at risk and are not collinear",
+                "a singular information matrix",
+                "Drop constant or linearly dependent columns.",
+            ) from None
         halvings = 0
         new_beta = beta + step
         new = log_likelihood(data, new_beta)
