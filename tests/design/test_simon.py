@@ -187,3 +187,13 @@ def test_random_problems_agree_with_the_plain_search(p0, gap, alpha, power) -> N
     result = simon_two_stage(p0, p0 + gap, alpha, power, nmax)
     assert (result.optimal.r1, result.optimal.n1, result.optimal.r, result.optimal.n) == optimal[:4]
     assert (result.minimax.r1, result.minimax.n1, result.minimax.r, result.minimax.n) == minimax[:4]
+
+
+def test_splitting_large_steps_does_not_change_the_result(monkeypatch) -> None:
+    from inodli.design import simon
+
+    whole = simon_two_stage(0.2, 0.35, 0.05, 0.9, 120)
+    monkeypatch.setattr(simon, "_BATCH_ELEMENTS", 5_000)
+    split = simon_two_stage(0.2, 0.35, 0.05, 0.9, 120)
+    assert split.admissible == whole.admissible
+    assert split.candidates == whole.candidates
