@@ -106,8 +106,14 @@ def test_it_derives_responses(raw, adsl: pd.DataFrame) -> None:  # type: ignore[
 
 def test_it_counts_a_relapse_before_the_primary_window_as_failure(adsl: pd.DataFrame) -> None:
     frames = literal_frames()
-    extra = {"USUBJID": "S01", "RSSEQ": 9, "VISIT": "UNSCHED", "RSDTC": "2025-02-10",
-             "RSSTRESC": "RELAPSE", "RSOVRFL": "Y"}  # fmt: skip
+    extra = {
+        "USUBJID": "S01",
+        "RSSEQ": 9,
+        "VISIT": "UNSCHED",
+        "RSDTC": "2025-02-10",
+        "RSSTRESC": "RELAPSE",
+        "RSOVRFL": "Y",
+    }
     frames["rs"] = pd.concat([frames["rs"], pd.DataFrame([extra])], ignore_index=True)
     raw = literal_study(rs=frames["rs"])
     row = derive_param_crprim(derive_adsl(raw), raw).set_index("USUBJID").loc["S01"]

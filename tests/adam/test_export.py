@@ -19,8 +19,13 @@ LABELS = {"USUBJID": "Unique Subject Identifier", "AVAL": "Analysis Value", "ADT
 
 
 def _frame() -> pd.DataFrame:
-    return pd.DataFrame({"USUBJID": ["S01", "S02"], "AVAL": [1.5, np.nan],
-                         "ADT": pd.to_datetime(["2025-01-01", None]).astype("datetime64[ns]")})  # fmt: skip
+    return pd.DataFrame(
+        {
+            "USUBJID": ["S01", "S02"],
+            "AVAL": [1.5, np.nan],
+            "ADT": pd.to_datetime(["2025-01-01", None]).astype("datetime64[ns]"),
+        }
+    )
 
 
 def test_it_writes_version_5_and_reads_it_back(tmp_path: Path) -> None:

@@ -53,10 +53,14 @@ def derive_var_worst_flags(adae: pd.DataFrame) -> pd.DataFrame:
     """Add AWTERMFL, AWSOCFL and AWSUBJFL (worst treatment-emergent grade per subject and term,
     per subject and SOC, per subject)."""
     out = adae.copy()
-    te = out[out["TRTEMFL"] == "Y"].sort_values(["ATOXGR", "ASTDT", "AESEQ"],
-                                                ascending=[False, True, True])  # fmt: skip
-    for flag, keys in (("AWTERMFL", ["USUBJID", "AETERM"]), ("AWSOCFL", ["USUBJID", "AESOC"]),
-                       ("AWSUBJFL", ["USUBJID"])):  # fmt: skip
+    te = out[out["TRTEMFL"] == "Y"].sort_values(
+        ["ATOXGR", "ASTDT", "AESEQ"], ascending=[False, True, True]
+    )
+    for flag, keys in (
+        ("AWTERMFL", ["USUBJID", "AETERM"]),
+        ("AWSOCFL", ["USUBJID", "AESOC"]),
+        ("AWSUBJFL", ["USUBJID"]),
+    ):
         worst = te.drop_duplicates(keys).index
         out[flag] = "N"
         out.loc[worst, flag] = "Y"
@@ -64,10 +68,32 @@ def derive_var_worst_flags(adae: pd.DataFrame) -> pd.DataFrame:
 
 
 ADAE_ORDER = [
-    "STUDYID", "USUBJID", "AESEQ", "AETERM", "AESOC", "ASTDT", "AENDT", "ASTDY", "ATOXGR",
-    "TRTEMFL", "AESER", "AESIFL", "ARELINO", "ARELDLI", "ARELFL", "AWTERMFL", "AWSOCFL",
-    "AWSUBJFL", "TRTSDT", "TRTEDT", "SAFFL", "DLIFL", "SRCDOM", "SRCVAR", "SRCSEQ",
-]  # fmt: skip
+    "STUDYID",
+    "USUBJID",
+    "AESEQ",
+    "AETERM",
+    "AESOC",
+    "ASTDT",
+    "AENDT",
+    "ASTDY",
+    "ATOXGR",
+    "TRTEMFL",
+    "AESER",
+    "AESIFL",
+    "ARELINO",
+    "ARELDLI",
+    "ARELFL",
+    "AWTERMFL",
+    "AWSOCFL",
+    "AWSUBJFL",
+    "TRTSDT",
+    "TRTEDT",
+    "SAFFL",
+    "DLIFL",
+    "SRCDOM",
+    "SRCVAR",
+    "SRCSEQ",
+]
 
 
 def derive_adae(

@@ -46,8 +46,16 @@ __all__ = [
 ]
 
 RESPONSE_ORDER: tuple[str, ...] = (
-    "CR", "CRI", "MLFS", "PR", "REFRACTORY", "AD", "PD", "RELAPSE", "NE",
-)  # fmt: skip
+    "CR",
+    "CRI",
+    "MLFS",
+    "PR",
+    "REFRACTORY",
+    "AD",
+    "PD",
+    "RELAPSE",
+    "NE",
+)
 """Best first. MLFS and PR are not responses but rank above refractory or active disease."""
 RESPONDER_CODES = ("CR", "CRI")
 PROGRESSION_CODES = ("PD", "RELAPSE")
@@ -58,8 +66,21 @@ PARAMS = {
     "CRPRIM": "CR or CRi at Primary Assessment (1 Month)",
     "MRDNEG": "MRD Negative at Any Marrow",
 }
-_COLUMNS = ["STUDYID", "USUBJID", "PARAMCD", "PARAM", "AVALC", "AVAL", "ADT", "ADY", "VISIT",
-            "SRCDOM", "SRCVAR", "SRCSEQ", "RSOVRFL"]  # fmt: skip
+_COLUMNS = [
+    "STUDYID",
+    "USUBJID",
+    "PARAMCD",
+    "PARAM",
+    "AVALC",
+    "AVAL",
+    "ADT",
+    "ADY",
+    "VISIT",
+    "SRCDOM",
+    "SRCVAR",
+    "SRCSEQ",
+    "RSOVRFL",
+]
 
 
 @dataclass(frozen=True)
@@ -97,9 +118,14 @@ def derive_param_ovrlresp(adsl: pd.DataFrame, raw: RawStudy) -> pd.DataFrame:
     """OVRLRESP rows: one per RS record on or after TRTSDT; AVAL is the rank in RESPONSE_ORDER
     (1 = CR)."""
     rs = _assessments(adsl, raw)
-    rows = rs.assign(AVALC=rs["RSSTRESC"], ADT=rs["RSDTC"], SRCDOM="RS", SRCVAR="RSSTRESC",
-                     SRCSEQ=rs["RSSEQ"],
-                     AVAL=rs["RSSTRESC"].map(lambda c: RESPONSE_ORDER.index(c) + 1))  # fmt: skip
+    rows = rs.assign(
+        AVALC=rs["RSSTRESC"],
+        ADT=rs["RSDTC"],
+        SRCDOM="RS",
+        SRCVAR="RSSTRESC",
+        SRCSEQ=rs["RSSEQ"],
+        AVAL=rs["RSSTRESC"].map(lambda c: RESPONSE_ORDER.index(c) + 1),
+    )
     return _finish(rows, "OVRLRESP")
 
 
@@ -127,8 +153,11 @@ def derive_param_crcri(adsl: pd.DataFrame, raw: RawStudy) -> pd.DataFrame:
     rs = _assessments(adsl, raw)
     first = rs[rs["RSSTRESC"].isin(RESPONDER_CODES)].groupby("USUBJID").first().reset_index()
     hits = first.assign(ADT=first["RSDTC"], SRCDOM="RS", SRCVAR="RSSTRESC", SRCSEQ=first["RSSEQ"])
-    return _flag_rows(_base(adsl), hits[["USUBJID", "ADT", "VISIT", "SRCDOM", "SRCVAR",
-                                         "SRCSEQ", "RSOVRFL"]], "CRCRI")  # fmt: skip
+    return _flag_rows(
+        _base(adsl),
+        hits[["USUBJID", "ADT", "VISIT", "SRCDOM", "SRCVAR", "SRCSEQ", "RSOVRFL"]],
+        "CRCRI",
+    )
 
 
 def primary_windows(adsl: pd.DataFrame, raw: RawStudy) -> dict[str, PrimaryWindow]:
@@ -153,8 +182,16 @@ def primary_windows(adsl: pd.DataFrame, raw: RawStudy) -> dict[str, PrimaryWindo
 
 
 def _hit(usubjid: str, flag: str, rec: dict[str, Any]) -> tuple[Any, ...]:
-    return (usubjid, flag, rec["RSDTC"], rec["VISIT"], "RS", "RSSTRESC", rec["RSSEQ"],
-            rec["RSOVRFL"])  # fmt: skip
+    return (
+        usubjid,
+        flag,
+        rec["RSDTC"],
+        rec["VISIT"],
+        "RS",
+        "RSSTRESC",
+        rec["RSSEQ"],
+        rec["RSOVRFL"],
+    )
 
 
 def derive_param_crprim(
@@ -191,8 +228,9 @@ def derive_param_crprim(
             # Closest to the target day; min() keeps the first (earlier) record on ties.
             rec = min(inside, key=lambda r: abs((r["RSDTC"] - window.target).days))
             hits.append(_hit(usubjid, "Y" if rec["RSSTRESC"] in RESPONDER_CODES else "N", rec))
-    rows = pd.DataFrame(hits, columns=["USUBJID", "AVALC", "ADT", "VISIT", "SRCDOM", "SRCVAR",
-                                       "SRCSEQ", "RSOVRFL"])  # fmt: skip
+    rows = pd.DataFrame(
+        hits, columns=["USUBJID", "AVALC", "ADT", "VISIT", "SRCDOM", "SRCVAR", "SRCSEQ", "RSOVRFL"]
+    )
     rows = _base(adsl).merge(rows, on="USUBJID")
     rows["ADT"] = rows["ADT"].astype("datetime64[ns]")
     rows["AVAL"] = (rows["AVALC"] == "Y").astype("float64")
@@ -204,16 +242,27 @@ def derive_param_mrdneg(adsl: pd.DataFrame, raw: RawStudy) -> pd.DataFrame:
     mb = raw.mb.merge(_base(adsl), on="USUBJID")
     mb = mb[(mb["MBDTC"] >= mb["TRTSDT"]) & (mb["MBNEGFL"] == "Y")]
     first = mb.sort_values(["USUBJID", "MBDTC", "MBSEQ"]).groupby("USUBJID").first().reset_index()
-    hits = pd.DataFrame({"USUBJID": first["USUBJID"], "ADT": first["MBDTC"], "SRCDOM": "MB",
-                         "SRCVAR": "MBNEGFL", "SRCSEQ": first["MBSEQ"]})  # fmt: skip
+    hits = pd.DataFrame(
+        {
+            "USUBJID": first["USUBJID"],
+            "ADT": first["MBDTC"],
+            "SRCDOM": "MB",
+            "SRCVAR": "MBNEGFL",
+            "SRCSEQ": first["MBSEQ"],
+        }
+    )
     return _flag_rows(_base(adsl), hits, "MRDNEG")
 
 
 def derive_adrs(adsl: pd.DataFrame, raw: RawStudy) -> pd.DataFrame:
     """ADRS: OVRLRESP, BOR, CRCRI, CRPRIM and MRDNEG rows, sorted by USUBJID, PARAMCD, ADT."""
-    parts = [derive_param_ovrlresp(adsl, raw), derive_param_bor(adsl, raw),
-             derive_param_crcri(adsl, raw), derive_param_crprim(adsl, raw),
-             derive_param_mrdneg(adsl, raw)]  # fmt: skip
+    parts = [
+        derive_param_ovrlresp(adsl, raw),
+        derive_param_bor(adsl, raw),
+        derive_param_crcri(adsl, raw),
+        derive_param_crprim(adsl, raw),
+        derive_param_mrdneg(adsl, raw),
+    ]
     adrs = pd.concat([p for p in parts if not p.empty], ignore_index=True)
     if adrs.empty:
         return parts[0]

@@ -181,8 +181,12 @@ def derive_var_lstalvdt(adsl: pd.DataFrame, raw: RawStudy) -> pd.DataFrame:
     records = _alive_records(raw).sort_values("ADT", kind="stable")
     last = records.groupby("USUBJID").last()
     out = adsl.copy()
-    for target, source in (("LSTALVDT", "ADT"), ("LALVDOM", "SRCDOM"), ("LALVVAR", "SRCVAR"),
-                           ("LALVSEQ", "SRCSEQ")):  # fmt: skip
+    for target, source in (
+        ("LSTALVDT", "ADT"),
+        ("LALVDOM", "SRCDOM"),
+        ("LALVVAR", "SRCVAR"),
+        ("LALVSEQ", "SRCSEQ"),
+    ):
         out[target] = out["USUBJID"].map(last[source])
     dead = out["DTHDT"].notna()
     out.loc[dead, "LSTALVDT"] = out.loc[dead, "DTHDT"]
@@ -203,8 +207,12 @@ def derive_vars_disposition(adsl: pd.DataFrame, raw: RawStudy) -> pd.DataFrame:
     ds = raw.ds.sort_values(["USUBJID", "DSSTDTC", "DSSEQ"])
     out = adsl.copy()
     out["EOSSTT"], out["DCSREAS"], out["EOSDT"] = "ONGOING", "", pd.NaT
-    for decod, status in (("COMPLETED", "COMPLETED"), ("LOST TO FOLLOW-UP", "DISCONTINUED"),
-                          ("WITHDRAWAL", "DISCONTINUED"), ("DEATH", "DISCONTINUED")):  # fmt: skip
+    for decod, status in (
+        ("COMPLETED", "COMPLETED"),
+        ("LOST TO FOLLOW-UP", "DISCONTINUED"),
+        ("WITHDRAWAL", "DISCONTINUED"),
+        ("DEATH", "DISCONTINUED"),
+    ):
         # Later assignments win: death overrides withdrawal, which overrides completion.
         first = ds[ds["DSDECOD"] == decod].groupby("USUBJID").first()
         if first.empty:
@@ -233,19 +241,61 @@ def derive_vars_populations(adsl: pd.DataFrame, raw: RawStudy) -> pd.DataFrame:
 
 
 ADSL_ORDER = [
-    "STUDYID", "USUBJID", "SUBJID", "SITEID", "ENRLFL", "SAFFL", "EFFFL", "DLIFL",
-    "AGE", "AGEGR1", "SEX", "DISTYPE", "PHSTAT", "CD22PCT", "DONORTYP", "RFICDT", "HSCTDT",
-    "HSCTRLDT", "HSCTRLD", "TRTSDT", "TRTEDT", "TRTDURD", "NCYCLES", "NDOSES", "CUMDOSE",
-    "DLIDT", "DLICD3", "ITN", "PROGDT", "PROGSEQ", "DTHDT", "DTHFL", "DTHCAUS", "LSTALVDT",
-    "LALVDOM", "LALVVAR", "LALVSEQ", "EOSSTT", "DCSREAS", "EOSDT",
-]  # fmt: skip
+    "STUDYID",
+    "USUBJID",
+    "SUBJID",
+    "SITEID",
+    "ENRLFL",
+    "SAFFL",
+    "EFFFL",
+    "DLIFL",
+    "AGE",
+    "AGEGR1",
+    "SEX",
+    "DISTYPE",
+    "PHSTAT",
+    "CD22PCT",
+    "DONORTYP",
+    "RFICDT",
+    "HSCTDT",
+    "HSCTRLDT",
+    "HSCTRLD",
+    "TRTSDT",
+    "TRTEDT",
+    "TRTDURD",
+    "NCYCLES",
+    "NDOSES",
+    "CUMDOSE",
+    "DLIDT",
+    "DLICD3",
+    "ITN",
+    "PROGDT",
+    "PROGSEQ",
+    "DTHDT",
+    "DTHFL",
+    "DTHCAUS",
+    "LSTALVDT",
+    "LALVDOM",
+    "LALVVAR",
+    "LALVSEQ",
+    "EOSSTT",
+    "DCSREAS",
+    "EOSDT",
+]
 
 
 def derive_adsl(raw: RawStudy) -> pd.DataFrame:
     """ADSL for ``raw``: :func:`derive_vars_dm`, then treatment, DLI, progression, death,
     last known alive, disposition and populations, sorted by USUBJID."""
     adsl = derive_vars_dm(raw)
-    for step in (derive_vars_trt, derive_vars_dli, derive_var_progdt, derive_var_dthdt,
-                 derive_var_lstalvdt, derive_vars_disposition, derive_vars_populations):  # fmt: skip
+    for step in (
+        derive_vars_trt,
+        derive_vars_dli,
+        derive_var_progdt,
+        derive_var_dthdt,
+        derive_var_lstalvdt,
+        derive_vars_disposition,
+        derive_vars_populations,
+    ):
         adsl = step(adsl, raw)
     return adsl[ADSL_ORDER].sort_values("USUBJID").reset_index(drop=True)

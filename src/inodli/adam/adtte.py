@@ -77,9 +77,18 @@ def tte_records(adsl: pd.DataFrame, raw: RawStudy) -> pd.DataFrame:
     parts = []
 
     def add(kind: str, frame: pd.DataFrame, date: str, dom: str, var: str, seq: str | None) -> None:
-        parts.append(pd.DataFrame({"KIND": kind, "USUBJID": frame["USUBJID"], "ADT": frame[date],
-                                   "SRCDOM": dom, "SRCVAR": var,
-                                   "SRCSEQ": frame[seq] if seq else float("nan")}))  # fmt: skip
+        parts.append(
+            pd.DataFrame(
+                {
+                    "KIND": kind,
+                    "USUBJID": frame["USUBJID"],
+                    "ADT": frame[date],
+                    "SRCDOM": dom,
+                    "SRCVAR": var,
+                    "SRCSEQ": frame[seq] if seq else float("nan"),
+                }
+            )
+        )
 
     dead = treated[treated["DTHDT"].notna()]
     add("DEATH", dead, "DTHDT", "DM", "DTHDTC", None)
@@ -143,8 +152,10 @@ def derive_param_tte(
     rows = []
     for usubjid, startdt in origin.items():
         subject = subjects[str(usubjid)]
-        own = {kind: [r for r in found if r["ADT"] >= startdt]
-               for kind, found in by_subject.get(str(usubjid), {}).items()}  # fmt: skip
+        own = {
+            kind: [r for r in found if r["ADT"] >= startdt]
+            for kind, found in by_subject.get(str(usubjid), {}).items()
+        }
         chosen = _first_event(own, events)
         if chosen is None:
             chosen = _censoring(own, censors, str(subject["DCSREAS"]))
@@ -156,13 +167,40 @@ def derive_param_tte(
             adt, cnsr, crstat = horizon, HORIZON_CNSR, 0
             desc = f"ADMINISTRATIVE CENSORING AT {horizon_days} DAYS"
             srcdom, srcvar, srcseq = "ADSL", "TRTSDT", float("nan")
-        rows.append({"STUDYID": subject["STUDYID"], "USUBJID": usubjid, "PARAMCD": paramcd,
-                     "PARAM": param, "STARTDT": startdt, "ADT": adt,
-                     "AVAL": float((adt - startdt).days), "CNSR": cnsr, "CRSTAT": crstat,
-                     "EVNTDESC": desc, "SRCDOM": srcdom, "SRCVAR": srcvar, "SRCSEQ": srcseq,
-                     "DLIFL": subject["DLIFL"]})  # fmt: skip
-    columns = ["STUDYID", "USUBJID", "PARAMCD", "PARAM", "STARTDT", "ADT", "AVAL", "CNSR",
-               "CRSTAT", "EVNTDESC", "SRCDOM", "SRCVAR", "SRCSEQ", "DLIFL"]  # fmt: skip
+        rows.append(
+            {
+                "STUDYID": subject["STUDYID"],
+                "USUBJID": usubjid,
+                "PARAMCD": paramcd,
+                "PARAM": param,
+                "STARTDT": startdt,
+                "ADT": adt,
+                "AVAL": float((adt - startdt).days),
+                "CNSR": cnsr,
+                "CRSTAT": crstat,
+                "EVNTDESC": desc,
+                "SRCDOM": srcdom,
+                "SRCVAR": srcvar,
+                "SRCSEQ": srcseq,
+                "DLIFL": subject["DLIFL"],
+            }
+        )
+    columns = [
+        "STUDYID",
+        "USUBJID",
+        "PARAMCD",
+        "PARAM",
+        "STARTDT",
+        "ADT",
+        "AVAL",
+        "CNSR",
+        "CRSTAT",
+        "EVNTDESC",
+        "SRCDOM",
+        "SRCVAR",
+        "SRCSEQ",
+        "DLIFL",
+    ]
     out = pd.DataFrame(rows, columns=columns)
     out["SRCSEQ"] = out["SRCSEQ"].astype("float64")
     for column in ("CNSR", "CRSTAT"):
@@ -214,28 +252,47 @@ NO_ASSESSMENT = TteSource("FIRST_DOSE", 5, "NO ASSESSMENT AFTER START")
 
 def derive_param_os(adsl: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
     """OS: first InO dose to death from any cause; censored at the last date known alive."""
-    return derive_param_tte(adsl, records, paramcd="OS", param="Overall Survival (days)",
-                            events=(DEATH,),
-                            censors=_censor_set("LAST_ALIVE", "last known alive"))  # fmt: skip
+    return derive_param_tte(
+        adsl,
+        records,
+        paramcd="OS",
+        param="Overall Survival (days)",
+        events=(DEATH,),
+        censors=_censor_set("LAST_ALIVE", "last known alive"),
+    )
 
 
 def derive_param_pfs(adsl: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
     """PFS: first InO dose to the first relapse/progression or death; censored at the last
     assessment free of relapse/progression (trial record), or Day 0 without one."""
     censors = (*_censor_set("ASSESSMENT_FREE", "last assessment free of relapse"), NO_ASSESSMENT)
-    return derive_param_tte(adsl, records, paramcd="PFS",
-                            param="Progression-Free Survival (days)",
-                            events=(PROGRESSION, DEATH), censors=censors)  # fmt: skip
+    return derive_param_tte(
+        adsl,
+        records,
+        paramcd="PFS",
+        param="Progression-Free Survival (days)",
+        events=(PROGRESSION, DEATH),
+        censors=censors,
+    )
 
 
 def derive_param_dor(adsl: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
     """DOR: first CR/CRi to relapse/progression or death, responders only; censored at the last
     assessment free of relapse. STARTDT is the first CR/CRi assessment."""
     first = records[records["KIND"] == "RESPONSE"].groupby("USUBJID")["ADT"].min()
-    censors = (*_censor_set("ASSESSMENT_FREE", "last assessment free of relapse"),
-               TteSource("RESPONSE", 5, "NO ASSESSMENT AFTER START"))  # fmt: skip
-    return derive_param_tte(adsl, records, paramcd="DOR", param="Duration of Remission (days)",
-                            events=(PROGRESSION, DEATH), censors=censors, start=first)  # fmt: skip
+    censors = (
+        *_censor_set("ASSESSMENT_FREE", "last assessment free of relapse"),
+        TteSource("RESPONSE", 5, "NO ASSESSMENT AFTER START"),
+    )
+    return derive_param_tte(
+        adsl,
+        records,
+        paramcd="DOR",
+        param="Duration of Remission (days)",
+        events=(PROGRESSION, DEATH),
+        censors=censors,
+        start=first,
+    )
 
 
 def derive_param_cir_nrm(adsl: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
@@ -246,8 +303,7 @@ def derive_param_cir_nrm(adsl: pd.DataFrame, records: pd.DataFrame) -> pd.DataFr
         TteSource("DEATH_NONREL", 0, "DEATH WITHOUT RELAPSE", crstat=2),
     )
     censors = (*_censor_set("ASSESSMENT_FREE", "last assessment free of relapse"), NO_ASSESSMENT)
-    both = derive_param_tte(adsl, records, paramcd="CIR", param="", events=events,
-                            censors=censors)  # fmt: skip
+    both = derive_param_tte(adsl, records, paramcd="CIR", param="", events=events, censors=censors)
     cir = both.assign(PARAMCD="CIR", PARAM="Cumulative Incidence of Relapse (days)")
     cir.loc[cir["CRSTAT"] == 2, "CNSR"] = 6
     nrm = both.assign(PARAMCD="NRM", PARAM="Non-Relapse Mortality (days)")
@@ -260,7 +316,11 @@ def derive_param_cir_nrm(adsl: pd.DataFrame, records: pd.DataFrame) -> pd.DataFr
 def derive_adtte(adsl: pd.DataFrame, raw: RawStudy) -> pd.DataFrame:
     """ADTTE with OS, PFS, DOR, CIR and NRM rows, sorted by USUBJID and PARAMCD."""
     records = tte_records(adsl, raw)
-    parts = [derive_param_os(adsl, records), derive_param_pfs(adsl, records),
-             derive_param_dor(adsl, records), derive_param_cir_nrm(adsl, records)]  # fmt: skip
+    parts = [
+        derive_param_os(adsl, records),
+        derive_param_pfs(adsl, records),
+        derive_param_dor(adsl, records),
+        derive_param_cir_nrm(adsl, records),
+    ]
     out = pd.concat(parts, ignore_index=True)
     return out.sort_values(["USUBJID", "PARAMCD"], kind="stable").reset_index(drop=True)

@@ -23,8 +23,10 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "SITEID": ("Study Site Identifier", "Predecessor: DM.SITEID"),
     "ENRLFL": ("Enrolled Population Flag", "Derived: Y for every DM subject"),
     "SAFFL": ("Safety Population Flag", "Derived: Y if any EX record"),
-    "EFFFL": ("Efficacy Evaluable Population Flag",
-              "Derived: SAFFL=Y and a post-dose RS record or death"),
+    "EFFFL": (
+        "Efficacy Evaluable Population Flag",
+        "Derived: SAFFL=Y and a post-dose RS record or death",
+    ),
     "DLIFL": ("DLI Given Flag", "Derived: Y if PR DLI on/after TRTSDT"),
     "AGE": ("Age (years)", "Predecessor: DM.AGE"),
     "AGEGR1": ("Age Group 1", "Derived: <55 or >=55 (INO-VATE strata)"),
@@ -89,15 +91,18 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "AWTERMFL": ("Worst Grade per Subject and Term Flag", "Derived"),
     "AWSOCFL": ("Worst Grade per Subject and SOC Flag", "Derived"),
     "AWSUBJFL": ("Worst Grade per Subject Flag", "Derived"),
-}  # fmt: skip
+}
 _SDTM_EXTRA = {"STUDYID": "Study Identifier", "DOMAIN": "Domain Abbreviation"}
 
 
 def labels_for(dataset: str, frame: pd.DataFrame) -> dict[str, str]:
     """Variable labels of ``frame``: raw (SDTM) labels for raw domains, else ADaM labels.
     Variables without a known label are left out (so XPORT validation names them)."""
-    known = {**{k: v[0] for k, v in VARIABLES.items()}, **_SDTM_EXTRA,
-             **{c.name: c.label for c in _rawspec.FRAMES.get(dataset, ())}}  # fmt: skip
+    known = {
+        **{k: v[0] for k, v in VARIABLES.items()},
+        **_SDTM_EXTRA,
+        **{c.name: c.label for c in _rawspec.FRAMES.get(dataset, ())},
+    }
     return {str(c): known[str(c)] for c in frame.columns if str(c) in known}
 
 
@@ -121,6 +126,14 @@ def data_dictionary(datasets: dict[str, pd.DataFrame]) -> pd.DataFrame:
                 origin = "Collected" if column not in _SDTM_EXTRA else "Assigned"
             else:
                 origin = VARIABLES.get(str(column), ("", "Derived"))[1]
-            rows.append({"DATASET": name, "VARIABLE": str(column), "LABEL": labels.get(str(column), ""),
-                         "TYPE": kind, "LENGTH": length, "ORIGIN": origin})  # fmt: skip
+            rows.append(
+                {
+                    "DATASET": name,
+                    "VARIABLE": str(column),
+                    "LABEL": labels.get(str(column), ""),
+                    "TYPE": kind,
+                    "LENGTH": length,
+                    "ORIGIN": origin,
+                }
+            )
     return pd.DataFrame(rows, columns=["DATASET", "VARIABLE", "LABEL", "TYPE", "LENGTH", "ORIGIN"])

@@ -27,12 +27,19 @@ from inodli.errors import InputError
 __all__ = ["DATASET_LABELS", "analysis_datasets", "export_datasets"]
 
 DATASET_LABELS = {
-    "DM": "Demographics and Baseline", "EX": "Exposure (InO)", "PR": "Procedures (DLI, IT)",
-    "RS": "Disease Response", "MB": "Marrow and MRD", "AE": "Adverse Events",
-    "DS": "Disposition", "LB": "Laboratory Test Results",
-    "ADSL": "Subject-Level Analysis Dataset", "ADRS": "Response Analysis Dataset",
-    "ADTTE": "Time-to-Event Analysis Dataset", "ADAE": "Adverse Event Analysis Dataset",
-}  # fmt: skip
+    "DM": "Demographics and Baseline",
+    "EX": "Exposure (InO)",
+    "PR": "Procedures (DLI, IT)",
+    "RS": "Disease Response",
+    "MB": "Marrow and MRD",
+    "AE": "Adverse Events",
+    "DS": "Disposition",
+    "LB": "Laboratory Test Results",
+    "ADSL": "Subject-Level Analysis Dataset",
+    "ADRS": "Response Analysis Dataset",
+    "ADTTE": "Time-to-Event Analysis Dataset",
+    "ADAE": "Adverse Event Analysis Dataset",
+}
 
 
 def analysis_datasets(

@@ -16,8 +16,11 @@ __all__ = ["sdtm_datasets"]
 
 
 def _iso(series: pd.Series) -> pd.Series:
-    return pd.Series([v.strftime("%Y-%m-%d") if pd.notna(v) else "" for v in series],
-                     index=series.index, dtype=object)  # fmt: skip
+    return pd.Series(
+        [v.strftime("%Y-%m-%d") if pd.notna(v) else "" for v in series],
+        index=series.index,
+        dtype=object,
+    )
 
 
 def sdtm_datasets(raw: RawStudy, *, include_empty: bool = False) -> dict[str, pd.DataFrame]:

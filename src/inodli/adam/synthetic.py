@@ -48,11 +48,16 @@ _AES: tuple[tuple[str, str, float, tuple[int, ...], str], ...] = (
     ("Febrile neutropenia", "Blood and lymphatic system disorders", 0.4, (3, 3, 4), "Y"),
     ("Platelet count decreased", "Investigations", 0.5, (2, 3, 4), "Y"),
     ("Nausea", "Gastrointestinal disorders", 0.3, (1, 1, 2), "Y"),
-    ("Infusion related reaction", "General disorders and administration site conditions",
-     0.1, (1, 2), "Y"),
+    (
+        "Infusion related reaction",
+        "General disorders and administration site conditions",
+        0.1,
+        (1, 2),
+        "Y",
+    ),
     ("Aspartate aminotransferase increased", "Investigations", 0.2, (1, 2, 3), "Y"),
     ("Sepsis", "Infections and infestations", 0.12, (3, 4), "N"),
-)  # fmt: skip
+)
 _DONORS = ("MATCHED SIBLING", "MATCHED UNRELATED", "HAPLOIDENTICAL")
 
 
@@ -63,8 +68,9 @@ def _day(first: pd.Timestamp, days: Any) -> pd.Timestamp:
 class _Builder:
     def __init__(self, rng: np.random.Generator, rates: SyntheticRates) -> None:
         self.rng, self.rates = rng, rates
-        self.rows: dict[str, list[dict[str, Any]]] = {k: [] for k in
-                                                       ("dm", "ex", "pr", "rs", "mb", "ae", "ds")}  # fmt: skip
+        self.rows: dict[str, list[dict[str, Any]]] = {
+            k: [] for k in ("dm", "ex", "pr", "rs", "mb", "ae", "ds")
+        }
 
     def exp(self, median: float) -> float:
         return float(self.rng.exponential(median / np.log(2)))
@@ -81,14 +87,23 @@ class _Builder:
         relapse0 = _day(consent, -rng.integers(7, 40))
         hsct = _day(relapse0, -rng.integers(120, 900))
         dosed = rng.random() >= rates.p_never_dosed
-        dm = {"SUBJID": f"{number:03d}", "SITEID": "ZJU1", "RFICDTC": consent,
-              "RFSTDTC": first if dosed else None, "RFENDTC": None,
-              "AGE": int(rng.integers(18, 70)), "SEX": str(rng.choice(["M", "F"])),
-              "DISTYPE": "LBL" if rng.random() < 0.1 else "B-ALL",
-              "PHSTAT": "POSITIVE" if rng.random() < 0.25 else "NEGATIVE",
-              "CD22PCT": round(float(rng.uniform(70, 100)), 1), "HSCTDTC": hsct,
-              "DONORTYP": str(rng.choice(_DONORS)), "RELAPDTC": relapse0,
-              "DTHDTC": None, "DTHFL": None}  # fmt: skip
+        dm = {
+            "SUBJID": f"{number:03d}",
+            "SITEID": "ZJU1",
+            "RFICDTC": consent,
+            "RFSTDTC": first if dosed else None,
+            "RFENDTC": None,
+            "AGE": int(rng.integers(18, 70)),
+            "SEX": str(rng.choice(["M", "F"])),
+            "DISTYPE": "LBL" if rng.random() < 0.1 else "B-ALL",
+            "PHSTAT": "POSITIVE" if rng.random() < 0.25 else "NEGATIVE",
+            "CD22PCT": round(float(rng.uniform(70, 100)), 1),
+            "HSCTDTC": hsct,
+            "DONORTYP": str(rng.choice(_DONORS)),
+            "RELAPDTC": relapse0,
+            "DTHDTC": None,
+            "DTHFL": None,
+        }
         if not dosed:
             self.rows["dm"].append({"USUBJID": usubjid, **dm})
             self.add("ds", usubjid, DSDECOD="WITHDRAWAL", DSSTDTC=_day(consent, 5), DSCAUSE=None)
@@ -116,8 +131,16 @@ class _Builder:
             doses += [(2, 1, 21, c2), (2, 8, 28, 0.5), (2, 15, 35, 0.5)]
         for cycle, day, dose_day, dose in doses:
             if dose_day < end:
-                self.add("ex", usubjid, EXCYCLE=cycle, EXDAY=day, EXSTDTC=_day(first, dose_day),
-                         EXDOSE=dose, EXDOSMG=round(dose * bsa, 2), EXBSA=bsa)  # fmt: skip
+                self.add(
+                    "ex",
+                    usubjid,
+                    EXCYCLE=cycle,
+                    EXDAY=day,
+                    EXSTDTC=_day(first, dose_day),
+                    EXDOSE=dose,
+                    EXDOSMG=round(dose * bsa, 2),
+                    EXBSA=bsa,
+                )
         last_dose = max(o for _, _, o, _ in doses if o < end)
         visits: list[tuple[str, float]] = [("EOC1", 20.0), ("PRIMARY", 65.0)] + [
             (f"FU-M{m:02d}", 30.4 * m) for m in range(3, 13)
@@ -138,21 +161,42 @@ class _Builder:
             )
             if visit in ("EOC1", "PRIMARY"):
                 negative = in_cr and rng.random() < rates.p_mrd_negative
-                self.add("mb", usubjid, MBDTC=_day(first, offset),
-                         MBBLAST=round(float(rng.uniform(0.2, 4.5) if in_cr else rng.uniform(6, 80)), 1),
-                         MBMRD=0.0 if negative else round(float(rng.uniform(0.02, 5)), 2),
-                         MBSENS=0.01, MBNEGFL="Y" if negative else "N")  # fmt: skip
+                self.add(
+                    "mb",
+                    usubjid,
+                    MBDTC=_day(first, offset),
+                    MBBLAST=round(float(rng.uniform(0.2, 4.5) if in_cr else rng.uniform(6, 80)), 1),
+                    MBMRD=0.0 if negative else round(float(rng.uniform(0.02, 5)), 2),
+                    MBSENS=0.01,
+                    MBNEGFL="Y" if negative else "N",
+                )
             if in_cr and remission is None:
                 remission = offset
         if relapse < end:
-            self.add("rs", usubjid, VISIT="UNSCHED", RSDTC=_day(first, relapse),
-                     RSSTRESC="RELAPSE" if remission is not None else "PD", RSOVRFL="N")  # fmt: skip
+            self.add(
+                "rs",
+                usubjid,
+                VISIT="UNSCHED",
+                RSDTC=_day(first, relapse),
+                RSSTRESC="RELAPSE" if remission is not None else "PD",
+                RSOVRFL="N",
+            )
         if remission is not None:
             if rng.random() < rates.p_dli_given_response and min(end, relapse) > 75:
                 self.add("pr", usubjid, PRTRT="DLI", PRSTDTC=_day(first, 75), PRCD3KG=1e7)
                 if rng.random() < 0.3 and end > 95:
-                    self.add("ae", usubjid, **self.ae("Graft versus host disease", "Immune system disorders",
-                                                      _day(first, 95), 2, inorel="N", dlirel="Y"))  # fmt: skip
+                    self.add(
+                        "ae",
+                        usubjid,
+                        **self.ae(
+                            "Graft versus host disease",
+                            "Immune system disorders",
+                            _day(first, 95),
+                            2,
+                            inorel="N",
+                            dlirel="Y",
+                        ),
+                    )
             for course in range(4):
                 offset = remission + 7 + 30 * course
                 if offset < min(end, relapse):
@@ -166,8 +210,17 @@ class _Builder:
         if rng.random() < rates.p_vod:
             onset = min(last_dose + rng.integers(3, 25), end - 1)
             grade = int(rng.choice([2, 3, 3, 4]))
-            self.add("ae", usubjid, **self.ae("Sinusoidal obstruction syndrome", "Hepatobiliary disorders",
-                                              _day(first, onset), grade, aesi="Y"))  # fmt: skip
+            self.add(
+                "ae",
+                usubjid,
+                **self.ae(
+                    "Sinusoidal obstruction syndrome",
+                    "Hepatobiliary disorders",
+                    _day(first, onset),
+                    grade,
+                    aesi="Y",
+                ),
+            )
         for term, soc, p, grades, related in _AES:
             if rng.random() < p:
                 onset = min(float(rng.integers(1, last_dose + 25)), end - 1)
@@ -199,11 +252,27 @@ class _Builder:
         self.rows["dm"].append({"USUBJID": usubjid, **dm, "RFENDTC": _day(first, last_dose)})
 
     @staticmethod
-    def ae(term: str, soc: str, start: pd.Timestamp, grade: int, *, inorel: str = "Y",
-           dlirel: str = "N", aesi: str = "N") -> dict[str, Any]:  # fmt: skip
-        return {"AETERM": term, "AESOC": soc, "AETOXGR": grade, "AESTDTC": start, "AEENDTC": None,
-                "AESER": "Y" if grade >= 3 else "N", "AEREL": inorel, "AERELDLI": dlirel,
-                "AESI": aesi}  # fmt: skip
+    def ae(
+        term: str,
+        soc: str,
+        start: pd.Timestamp,
+        grade: int,
+        *,
+        inorel: str = "Y",
+        dlirel: str = "N",
+        aesi: str = "N",
+    ) -> dict[str, Any]:
+        return {
+            "AETERM": term,
+            "AESOC": soc,
+            "AETOXGR": grade,
+            "AESTDTC": start,
+            "AEENDTC": None,
+            "AESER": "Y" if grade >= 3 else "N",
+            "AEREL": inorel,
+            "AERELDLI": dlirel,
+            "AESI": aesi,
+        }
 
 
 def _cut(frame: pd.DataFrame, cutoff: pd.Timestamp) -> pd.DataFrame:

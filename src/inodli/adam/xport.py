@@ -49,14 +49,20 @@ def validate_xport(
     if not isinstance(frame, pd.DataFrame):
         raise InputError(f"{dataset}", "a pandas DataFrame", type(frame).__name__)
     if not isinstance(dataset, str) or not _NAME.match(dataset):
-        raise InputError("dataset", "a name of 1-8 uppercase letters, digits or _, not starting "
-                         "with a digit", dataset)  # fmt: skip
+        raise InputError(
+            "dataset",
+            "a name of 1-8 uppercase letters, digits or _, not starting with a digit",
+            dataset,
+        )
     _check_text(f"{dataset} label", dataset_label, MAX_LABEL, "dataset label")
     for column in frame.columns:
         name = str(column)
         if not _NAME.match(name):
-            raise InputError(f"{dataset}.{name}", "a variable name of 1-8 uppercase letters, "
-                             "digits or _, not starting with a digit", name)  # fmt: skip
+            raise InputError(
+                f"{dataset}.{name}",
+                "a variable name of 1-8 uppercase letters, digits or _, not starting with a digit",
+                name,
+            )
         if name not in labels:
             raise InputError(f"{dataset}.{name}", "a variable label", "no label")
         _check_text(f"{dataset}.{name} label", labels[name], MAX_LABEL, "label")
@@ -70,8 +76,9 @@ def validate_xport(
                 continue
             where = f"Row {position}."
             if not isinstance(value, str):
-                raise InputError(f"{dataset}.{name}", "text or numbers (one type per column)",
-                                 value, where)  # fmt: skip
+                raise InputError(
+                    f"{dataset}.{name}", "text or numbers (one type per column)", value, where
+                )
             _check_text(f"{dataset}.{name}", value, MAX_CHAR_BYTES, "text", where)
 
 
@@ -80,13 +87,17 @@ def _for_pyreadstat(frame: pd.DataFrame) -> pd.DataFrame:
     for column in frame.columns:
         series = frame[column]
         if pd.api.types.is_datetime64_any_dtype(series):
-            out[column] = pd.Series([None if pd.isna(v) else v.date() for v in series],
-                                    dtype=object)  # fmt: skip
+            out[column] = pd.Series(
+                [None if pd.isna(v) else v.date() for v in series], dtype=object
+            )
         elif pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(series):
             out[column] = series.astype("float64")
         else:
-            out[column] = series.map(lambda v: "" if v is None or v is pd.NA or
-                                     (isinstance(v, float) and np.isnan(v)) else v).astype(object)  # fmt: skip
+            out[column] = series.map(
+                lambda v: (
+                    "" if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else v
+                )
+            ).astype(object)
     return pd.DataFrame(out, columns=list(frame.columns))
 
 
