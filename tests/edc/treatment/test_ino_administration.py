@@ -287,3 +287,50 @@ def test_it_recomputes_a_typed_calculated_dose_on_change(subject, nurse):
     dose.refresh_from_db()
     assert dose.calculated_mg == Decimal("1.480")
     assert dose.version == 2
+
+
+# Windows (label Table 1 footnote): "Doses on days 8 and 15 may be varied by plus or minus 2
+# days (maintain a minimum of 6 days between doses)"; cycle 1 is 21 days.
+
+
+def on_cycle_day(n: int) -> dt.date:
+    return DAY1 + dt.timedelta(days=n - 1)
+
+
+def test_it_accepts_day_8_two_days_late(subject, nurse):
+    record_ino_administration(subject, nurse, cycle=1, day=1, administered_on=DAY1)
+    dose = record_ino_administration(
+        subject, nurse, cycle=1, day=8, administered_on=on_cycle_day(10)
+    )
+    assert dose.schedule_deviations == ""
+
+
+def test_it_needs_a_reason_for_day_8_outside_its_window(subject, nurse):
+    record_ino_administration(subject, nurse, cycle=1, day=1, administered_on=DAY1)
+    with pytest.raises(ValidationError) as caught:
+        record_ino_administration(subject, nurse, cycle=1, day=8, administered_on=on_cycle_day(11))
+    assert (
+        "outside the day-8 window 6-10" in caught.value.message_dict["schedule_deviation_reason"][0]
+    )
+    dose = record_ino_administration(
+        subject, nurse, cycle=1, day=8, administered_on=on_cycle_day(11),
+        schedule_deviation_reason="Patient admitted elsewhere on day 10",
+    )  # fmt: skip
+    assert "day-8 window" in dose.schedule_deviations
+
+
+def test_it_needs_a_reason_for_doses_less_than_6_days_apart(subject, nurse):
+    record_ino_administration(subject, nurse, cycle=1, day=1, administered_on=DAY1)
+    record_ino_administration(subject, nurse, cycle=1, day=8, administered_on=on_cycle_day(10))
+    with pytest.raises(ValidationError) as caught:
+        # day 14 is inside the day-15 window 13-17 but only 4 days after day 10
+        record_ino_administration(subject, nurse, cycle=1, day=15, administered_on=on_cycle_day(14))
+    assert "minimum 6" in caught.value.message_dict["schedule_deviation_reason"][0]
+
+
+def test_it_needs_a_reason_for_cycle_2_before_cycle_1_has_run_21_days(subject, nurse):
+    record_ino_administration(subject, nurse, cycle=1, day=1, administered_on=DAY1)
+    remission_after_cycle_1(subject, nurse, on_cycle_day(15), in_remission=True)
+    with pytest.raises(ValidationError) as caught:
+        record_ino_administration(subject, nurse, cycle=2, day=1, administered_on=on_cycle_day(21))
+    assert "2026-01-27" in caught.value.message_dict["schedule_deviation_reason"][0]  # DAY1 + 21

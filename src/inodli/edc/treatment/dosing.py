@@ -24,6 +24,7 @@ from inodli.edc.treatment.validators import (
     DecisionOverrideValidator,
     DoseDifferenceValidator,
 )
+from inodli.edc.treatment.windows import schedule_deviations
 from inodli.errors import InputError
 from inodli.protocol._ruletable import load_rule_table
 from inodli.protocol.bsa import BodySurfaceArea, body_surface_area
@@ -199,6 +200,17 @@ def complete_ino_administration(record: InoAdministration) -> DoseProposal:
     else:
         record.dispensed_mg = None
         record.volume_ml = None
+    deviations = schedule_deviations(record, proposal.bsa.bsa_for_dosing_m2)
+    record.schedule_deviations = "; ".join(deviations)
+    if deviations and not record.schedule_deviation_reason.strip():
+        raise ValidationError(
+            {
+                "schedule_deviation_reason": (
+                    f"The date is outside the protocol's window ({record.schedule_deviations}): "
+                    "give the reason, or correct the date."
+                )
+            }
+        )
     DoseDifferenceValidator(dose_tolerance())(
         record.calculated_mg, record.dispensed_mg, record.dose_difference_reason
     )

@@ -39,12 +39,14 @@ class InoAdministrationForm(RecordForm):
             "dispensed_mg",
             "volume_ml",
             "dose_difference_reason",
+            "schedule_deviation_reason",
             "decision_override_reason",
         )
         widgets: ClassVar[dict[str, Any]] = {
             "day": forms.Select(choices=[(1, "1"), (8, "8"), (15, "15")]),
             "dose_difference_reason": forms.Textarea(attrs=_REASON),
             "decision_override_reason": forms.Textarea(attrs=_REASON),
+            "schedule_deviation_reason": forms.Textarea(attrs=_REASON),
         }
         help_texts: ClassVar[dict[str, Any]] = {
             "dispensed_mg": _("Empty: the dose of the preparation sheet."),

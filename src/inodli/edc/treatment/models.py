@@ -47,6 +47,13 @@ class InoAdministration(SubjectRecord):
         _("volume withdrawn (mL)"), max_digits=6, decimal_places=2, null=True, blank=True
     )
     dose_difference_reason = models.TextField(_("reason the dose differs"), blank=True)
+    # The date against the protocol's windows
+    schedule_deviations = models.TextField(
+        _("outside the protocol's windows (computed)"), blank=True
+    )
+    schedule_deviation_reason = models.TextField(
+        _("reason for the date outside its window"), blank=True
+    )
     # The give/hold/discontinue decision from the latest labs and AEs
     decision = models.CharField(_("protocol decision"), max_length=12)
     decision_reasons = models.TextField(_("reasons for the decision"), blank=True)

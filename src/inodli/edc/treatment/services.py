@@ -14,9 +14,12 @@ Functions
 ---------
 record_ino_administration(subject, user, *, cycle, day, administered_on, status="given",
     height_cm=None, weight_kg=None, bsa_formula="mosteller", dispensed_mg=None, volume_ml=None,
-    dose_difference_reason="", decision_override_reason="", now=None) -> InoAdministration
+    dose_difference_reason="", decision_override_reason="", schedule_deviation_reason="",
+    now=None) -> InoAdministration
     Height and weight default to the latest recorded; the dispensed dose and volume to the
-    preparation sheet's. Cycle 2 needs the response after cycle 1 recorded first.
+    preparation sheet's. Cycle 2 needs the response after cycle 1 recorded first; a date
+    outside the day 8/15 windows (+-2 days, >= 6 days apart) or a cycle 2 day 1 before cycle 1
+    has run its 21 days needs ``schedule_deviation_reason``.
 record_hla_loss_test(subject, user, *, sampled_on, result, method="qpcr", sample="marrow",
     loci="HLA-A, -B, -C, -DRB1", sorted_blasts=False, now=None) -> HlaLossTest
 record_dli_infusion(subject, user, *, infused_on, product_cd3_per_ml, weight_kg=None,
@@ -99,6 +102,7 @@ def record_ino_administration(
     volume_ml: Any = None,
     dose_difference_reason: str = "",
     decision_override_reason: str = "",
+    schedule_deviation_reason: str = "",
     now: dt.datetime | None = None,
 ) -> InoAdministration:
     """Record one InO dose (see the module docstring)."""
@@ -116,6 +120,7 @@ def record_ino_administration(
         volume_ml=_decimal(volume_ml),
         dose_difference_reason=dose_difference_reason,
         decision_override_reason=decision_override_reason,
+        schedule_deviation_reason=schedule_deviation_reason,
     )
     record.clean()  # consent check and the computed values, before field validation
     _require(record, "height_cm", "weight_kg")
