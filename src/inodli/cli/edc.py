@@ -36,14 +36,15 @@ def _database_label() -> str:
     return f"{connection.vendor} {name}"
 
 
-def _serve(host: str, port: int) -> None:
-    from django.core.servers.basehttp import run
-
+def _serve(host: str, port: int, threads: int = 16, quiet: bool = False) -> None:
+    from inodli.edc.server import serve_forever
     from inodli.edc.wsgi import application
 
-    click.echo(f"Serving inodli EDC at http://{host}:{port}/  (Ctrl-C to stop)")
+    click.echo(
+        f"Serving inodli EDC at http://{host}:{port}/  ({threads} worker threads; Ctrl-C to stop)"
+    )
     try:
-        run(host, port, application, threading=True)
+        serve_forever(application, host, port, threads=threads, quiet=quiet)
     except KeyboardInterrupt:  # pragma: no cover - interactive stop
         click.echo("stopped")
 
@@ -123,7 +124,11 @@ def demo(host: str, port: int, seed: int, no_serve: bool, as_json: bool) -> None
 @_HOST
 @_PORT
 @click.option("--no-migrate", is_flag=True, help="Do not apply pending migrations first.")
-def serve(host: str, port: int, no_migrate: bool) -> None:
+@click.option(
+    "--threads", default=16, show_default=True, type=click.IntRange(1, 64), help="Worker threads."
+)
+@click.option("--quiet", is_flag=True, help="Do not log every request.")
+def serve(host: str, port: int, no_migrate: bool, threads: int, quiet: bool) -> None:
     """Serve the data capture application with a multi-threaded WSGI server.
 
     \b
@@ -134,7 +139,7 @@ def serve(host: str, port: int, no_migrate: bool) -> None:
     _setup_django()
     if not no_migrate:
         _migrate()
-    _serve(host, port)
+    _serve(host, port, threads, quiet)
 
 
 @click.command(

@@ -106,3 +106,14 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = 8 * 60 * 60  # one ward shift
+# Sessions live in the database (revocable, shared by every worker) with a per-process cache
+# in front, so most requests read no session row.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# Server errors go to stderr whatever DEBUG says (Django's default only mails them).
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"stderr": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False}},
+}

@@ -7,7 +7,9 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
-__all__ = ["UserLanguageMiddleware"]
+__all__ = ["SESSION_LANGUAGE_KEY", "UserLanguageMiddleware"]
+
+SESSION_LANGUAGE_KEY = "inodli_language"
 
 
 class UserLanguageMiddleware:
@@ -20,11 +22,15 @@ class UserLanguageMiddleware:
         from inodli.edc.core.models import UserProfile
 
         if request.user.is_authenticated:
-            language = (
-                UserProfile.objects.filter(user=request.user)
-                .values_list("language", flat=True)
-                .first()
-            )
+            # The preference is read from the profile once per login and kept in the session.
+            language = request.session.get(SESSION_LANGUAGE_KEY)
+            if language is None:
+                language = (
+                    UserProfile.objects.filter(user=request.user)
+                    .values_list("language", flat=True)
+                    .first()
+                ) or ""
+                request.session[SESSION_LANGUAGE_KEY] = language
             if language:
                 translation.activate(language)
                 request.LANGUAGE_CODE = language

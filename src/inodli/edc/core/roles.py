@@ -52,8 +52,12 @@ def roles_of(user: AbstractBaseUser | AnonymousUser) -> frozenset[Role]:
     """The study roles of ``user`` (their groups named after a :class:`Role`)."""
     if not user.is_authenticated:
         return frozenset()
-    names = set(Group.objects.filter(user=user.pk).values_list("name", flat=True))
-    return frozenset(role for role in Role if role.value in names)
+    cached: frozenset[Role] | None = getattr(user, "_inodli_roles", None)
+    if cached is None:  # once per request: request.user is a new object each time
+        names = set(Group.objects.filter(user=user.pk).values_list("name", flat=True))
+        cached = frozenset(role for role in Role if role.value in names)
+        user._inodli_roles = cached  # type: ignore[union-attr,attr-defined,unused-ignore]
+    return cached
 
 
 def can_read(user: AbstractBaseUser | AnonymousUser) -> bool:
@@ -68,3 +72,5 @@ def assign_role(user: Any, role: Role) -> None:
     """Put ``user`` in the group of ``role`` (created on first use)."""
     group, _created = Group.objects.get_or_create(name=role.value)
     group.user_set.add(user)
+    if hasattr(user, "_inodli_roles"):
+        del user._inodli_roles

@@ -168,6 +168,7 @@ def set_language_preference(request: HttpRequest) -> HttpResponse:
     """Store the chosen language on the user's profile (or the session before login)."""
     from django.conf import settings
 
+    from inodli.edc.core.middleware import SESSION_LANGUAGE_KEY
     from inodli.edc.core.models import UserProfile
 
     language = request.POST.get("language", "")
@@ -175,6 +176,7 @@ def set_language_preference(request: HttpRequest) -> HttpResponse:
         raise Http404("unknown language")
     if request.user.is_authenticated:
         UserProfile.objects.update_or_create(user=request.user, defaults={"language": language})
+        request.session[SESSION_LANGUAGE_KEY] = language
     translation.activate(language)
     target = request.POST.get("next") or "/"
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}):

@@ -14,6 +14,7 @@ from inodli.edc.core.registry import all_forms
 from inodli.edc.core.views import DataEntryMixin, StudyMemberMixin
 from inodli.edc.subjects.forms import SubjectRegistrationForm
 from inodli.edc.subjects.models import Enrolment, Subject
+from inodli.edc.visits.calendar import subject_calendar
 
 
 class SubjectListView(StudyMemberMixin, View):
@@ -47,17 +48,14 @@ class SubjectDetailView(StudyMemberMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         subject = get_object_or_404(Subject, pk=pk)
         sections = [(spec, list(spec.records(subject))) for spec in all_forms()]
+        records = {spec.code: rows for spec, rows in sections}
+        consents = records.get("CONSENT", [])
+        changes = records.get("STATUS", [])  # newest first
         context: dict[str, Any] = {
             "subject": subject,
             "sections": sections,
-            "status": subject.current_status(),
-            "consent": subject.first_consent(),
-            "calendar": _calendar(subject),
+            "status": changes[0] if changes else None,
+            "consent": consents[-1] if consents else None,  # the first consent
+            "calendar": subject_calendar(subject, records=records),
         }
         return render(request, "subjects/subject_detail.html", context)
-
-
-def _calendar(subject: Subject) -> Any:
-    from inodli.edc.visits.calendar import subject_calendar
-
-    return subject_calendar(subject)

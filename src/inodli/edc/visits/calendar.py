@@ -29,6 +29,7 @@ __all__ = [
     "SubjectCalendar",
     "VisitRow",
     "calendars_for",
+    "latest_statuses",
     "register_anchor",
     "subject_calendar",
 ]
@@ -108,25 +109,26 @@ class SubjectCalendar:
         return [row for row in self.rows if row.overdue]
 
 
-def _first_dose_from_records(subject: Any) -> dt.date | None:
-    specs = {spec.code: spec for spec in all_forms()}
-    spec = specs.get("INO_ADMIN")
-    if spec is None or spec.model.event_date_field is None:
+def _remission_from_treatment(subject: Any) -> dt.date | None:
+    """The first documented CR/CRi, as the treatment app reads it (it owns that rule)."""
+    from django.apps import apps
+
+    if not apps.is_installed("inodli.edc.treatment"):
         return None
-    value = (
-        spec.model._default_manager.filter(subject=subject)
-        .order_by(spec.model.event_date_field)
-        .values_list(spec.model.event_date_field, flat=True)
-        .first()
-    )
-    return value.date() if isinstance(value, dt.datetime) else value
+    from inodli.edc.treatment.intrathecal import remission_date
+
+    return remission_date(subject)
 
 
-def _anchor(name: str, subject: Any) -> Any:
+def _anchor(name: str, subject: Any, dates: dict[tuple[str, int], list[dt.date]]) -> Any:
     provider = _ANCHORS.get(name)
     if provider is not None:
         return provider(subject)
-    return _first_dose_from_records(subject) if name == "first_dose" else None
+    if name == "first_dose":  # Day 1 is the first InO administration
+        return min(dates.get(("INO_ADMIN", subject.pk), ()), default=None)
+    if name == "remission_date":
+        return _remission_from_treatment(subject)
+    return None
 
 
 def _record_dates(
@@ -159,26 +161,37 @@ def _count(
     )
 
 
-def _off_study_date(subject: Any) -> dt.date | None:
-    status = subject.current_status()
+def _off_study_date(status: Any) -> dt.date | None:
     if status is None or status.status == "off_treatment":
         return None
     return status.effective_on
 
 
+def latest_statuses(subject_ids: list[int]) -> dict[int, Any]:
+    from inodli.edc.subjects.models import StudyStatusChange
+
+    latest: dict[int, Any] = {}
+    for change in StudyStatusChange.objects.filter(subject_id__in=subject_ids).order_by(
+        "effective_on", "id"
+    ):
+        latest[change.subject_id] = change
+    return latest
+
+
 def _calendar(
-    subject: Any, today: dt.date, dates: dict[tuple[str, int], list[dt.date]]
+    subject: Any, today: dt.date, dates: dict[tuple[str, int], list[dt.date]], status: Any
 ) -> SubjectCalendar:
-    first_dose = _anchor("first_dose", subject)
+    first_dose = _anchor("first_dose", subject, dates)
     if first_dose is None:
         return SubjectCalendar(subject, None, ())
+    remission = _anchor("remission_date", subject, dates)
     schedule = visit_schedule(
         first_dose,
-        cycle1_days=_anchor("cycle1_days", subject) or 21,
-        remission_date=_anchor("remission_date", subject),
+        cycle1_days=_anchor("cycle1_days", subject, dates) or 21,
+        remission_date=remission if remission is not None and remission > first_dose else None,
     )
     specs = {spec.code: spec for spec in all_forms()}
-    left_on = _off_study_date(subject)
+    left_on = _off_study_date(status)
     rows = []
     for visit in schedule.visits:
         statuses = []
@@ -202,12 +215,32 @@ def _calendar(
     return SubjectCalendar(subject, first_dose, tuple(rows))
 
 
-def subject_calendar(subject: Any, today: dt.date | None = None) -> SubjectCalendar:
-    """The calendar of one subject; empty until the first InO dose is recorded."""
+def subject_calendar(
+    subject: Any, today: dt.date | None = None, *, records: dict[str, list[Any]] | None = None
+) -> SubjectCalendar:
+    """The calendar of one subject; empty until the first InO dose is recorded.
+
+    ``records`` (form code -> the subject's records), when the caller has loaded them already
+    (the subject page), saves reading the record dates again.
+    """
     from django.utils import timezone
 
     today = today or timezone.localdate()
-    return _calendar(subject, today, _record_dates(all_forms(), [subject.pk]))
+    if records is None:
+        dates = _record_dates(all_forms(), [subject.pk])
+    else:
+        dates = defaultdict(list)
+        for spec in all_forms():
+            field = spec.model.event_date_field
+            if field is None or spec.entered is not None:
+                continue
+            for record in records.get(spec.code, ()):
+                value = getattr(record, field)
+                if value is not None:
+                    dates[(spec.code, subject.pk)].append(
+                        value.date() if isinstance(value, dt.datetime) else value
+                    )
+    return _calendar(subject, today, dates, latest_statuses([subject.pk]).get(subject.pk))
 
 
 def calendars_for(subjects: list[Any], today: dt.date | None = None) -> list[SubjectCalendar]:
@@ -215,5 +248,7 @@ def calendars_for(subjects: list[Any], today: dt.date | None = None) -> list[Sub
     from django.utils import timezone
 
     today = today or timezone.localdate()
-    dates = _record_dates(all_forms(), [s.pk for s in subjects])
-    return [_calendar(subject, today, dates) for subject in subjects]
+    ids = [s.pk for s in subjects]
+    dates = _record_dates(all_forms(), ids)
+    statuses = latest_statuses(ids)
+    return [_calendar(subject, today, dates, statuses.get(subject.pk)) for subject in subjects]

@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.views import View
 
 from inodli.edc.core.views import StudyMemberMixin
-from inodli.edc.subjects.models import Enrolment, StudyStatusChange, Subject
-from inodli.edc.visits.calendar import calendars_for
+from inodli.edc.subjects.models import Enrolment, Subject
+from inodli.edc.visits.calendar import calendars_for, latest_statuses
 
 
 class DashboardView(StudyMemberMixin, View):
@@ -17,9 +17,7 @@ class DashboardView(StudyMemberMixin, View):
         today = timezone.localdate()
         subjects = list(Subject.objects.all())
         enrolments = {e.subject_id: e for e in Enrolment.objects.all()}
-        statuses: dict[int, StudyStatusChange] = {}
-        for change in StudyStatusChange.objects.order_by("effective_on", "id"):
-            statuses[change.subject_id] = change  # the latest wins
+        statuses = latest_statuses([s.pk for s in subjects])
         calendars = calendars_for(subjects, today)
         overdue = [
             {"subject": cal.subject, "visit": row.visit, "missing": row.missing}
