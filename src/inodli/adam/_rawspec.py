@@ -34,6 +34,7 @@ DS_CODES: tuple[str, ...] = (
     "LOST TO FOLLOW-UP",
     "LAST KNOWN ALIVE",
     "COMPLETED",
+    "OFF STUDY",
 )
 DEATH_CAUSES: tuple[str, ...] = ("RELAPSE", "NON-RELAPSE", "UNKNOWN")
 PR_CODES: tuple[str, ...] = ("DLI", "INTRATHECAL")
@@ -65,21 +66,23 @@ DM: tuple[Column, ...] = (
     _c("RFICDTC", "date", "Date of Informed Consent"),
     _c("RFSTDTC", "date", "Date of First InO Dose", nullable=True),
     _c("RFENDTC", "date", "Date of Last InO Dose", nullable=True),
-    _c("AGE", "int", "Age at Consent (years)"),
+    _c("AGE", "int", "Age at Consent (years)", nullable=True),
     _c("SEX", "code", "Sex", allowed=("M", "F", "U")),
-    _c("DISTYPE", "code", "Disease Type", allowed=("B-ALL", "LBL")),
+    _c("DISTYPE", "code", "Disease Type", nullable=True, allowed=("B-ALL", "LBL")),
     _c(
         "PHSTAT",
         "code",
         "Philadelphia Chromosome Status",
+        nullable=True,
         allowed=("POSITIVE", "NEGATIVE", "UNKNOWN"),
     ),
     _c("CD22PCT", "float", "CD22-Positive Blasts (%) at Baseline", nullable=True),
-    _c("HSCTDTC", "date", "Date of Allogeneic HSCT"),
+    _c("HSCTDTC", "date", "Date of Allogeneic HSCT", nullable=True),
     _c(
         "DONORTYP",
         "code",
         "HSCT Donor Type",
+        nullable=True,
         allowed=(
             "MATCHED SIBLING",
             "MATCHED UNRELATED",
@@ -89,7 +92,7 @@ DM: tuple[Column, ...] = (
             "OTHER",
         ),
     ),
-    _c("RELAPDTC", "date", "Date of Post-HSCT Relapse (Qualifying)"),
+    _c("RELAPDTC", "date", "Date of Post-HSCT Relapse (Qualifying)", nullable=True),
     _c("DTHDTC", "date", "Date of Death", nullable=True),
     _c("DTHFL", "flag", "Subject Death Flag", nullable=True),
 )
@@ -137,7 +140,7 @@ AE: tuple[Column, ...] = (
     _c("AESEQ", "int", "Sequence Number"),
     _c("AETERM", "str", "Reported Term (CTCAE v5.0)"),
     _c("AESOC", "str", "System Organ Class"),
-    _c("AETOXGR", "int", "CTCAE Grade (worst)"),
+    _c("AETOXGR", "int", "CTCAE Grade (worst)", nullable=True),
     _c("AESTDTC", "date", "Start Date of Adverse Event"),
     _c("AEENDTC", "date", "End Date of Adverse Event", nullable=True),
     _c("AESER", "flag", "Serious Event"),

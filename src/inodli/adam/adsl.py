@@ -39,6 +39,12 @@ AGE_GROUP_LIMIT = 55
 Med 2016;375:740-753, Methods)."""
 
 
+def _age_group(age: object) -> str:
+    if age is None or age is pd.NA or pd.isna(age):  # type: ignore[call-overload]
+        return ""
+    return f"<{AGE_GROUP_LIMIT}" if age < AGE_GROUP_LIMIT else f">={AGE_GROUP_LIMIT}"  # type: ignore[operator]
+
+
 def derive_vars_dm(raw: RawStudy) -> pd.DataFrame:
     """Start ADSL from DM: identifiers, demographics and the transplant history.
 
@@ -54,9 +60,7 @@ def derive_vars_dm(raw: RawStudy) -> pd.DataFrame:
             "SUBJID": dm["SUBJID"],
             "SITEID": dm["SITEID"],
             "AGE": dm["AGE"].astype("float64"),
-            "AGEGR1": dm["AGE"].map(
-                lambda a: f"<{AGE_GROUP_LIMIT}" if a < AGE_GROUP_LIMIT else f">={AGE_GROUP_LIMIT}"
-            ),
+            "AGEGR1": [_age_group(a) for a in dm["AGE"]],
             "SEX": dm["SEX"],
             "DISTYPE": dm["DISTYPE"],
             "PHSTAT": dm["PHSTAT"],
@@ -200,8 +204,8 @@ def derive_var_lstalvdt(adsl: pd.DataFrame, raw: RawStudy) -> pd.DataFrame:
 def derive_vars_disposition(adsl: pd.DataFrame, raw: RawStudy) -> pd.DataFrame:
     """Add end-of-study status from DS.
 
-    Cases in order: DEATH -> EOSSTT ``DISCONTINUED``, DCSREAS ``DEATH``; WITHDRAWAL or LOST TO
-    FOLLOW-UP (the earliest such record) -> ``DISCONTINUED`` with that reason; COMPLETED ->
+    Cases in order: DEATH -> EOSSTT ``DISCONTINUED``, DCSREAS ``DEATH``; WITHDRAWAL, LOST TO
+    FOLLOW-UP or OFF STUDY (the earliest such record) -> ``DISCONTINUED`` with that reason; COMPLETED ->
     ``COMPLETED``; otherwise ``ONGOING``. Creates EOSSTT, DCSREAS and EOSDT.
     """
     ds = raw.ds.sort_values(["USUBJID", "DSSTDTC", "DSSEQ"])
@@ -209,6 +213,7 @@ def derive_vars_disposition(adsl: pd.DataFrame, raw: RawStudy) -> pd.DataFrame:
     out["EOSSTT"], out["DCSREAS"], out["EOSDT"] = "ONGOING", "", pd.NaT
     for decod, status in (
         ("COMPLETED", "COMPLETED"),
+        ("OFF STUDY", "DISCONTINUED"),
         ("LOST TO FOLLOW-UP", "DISCONTINUED"),
         ("WITHDRAWAL", "DISCONTINUED"),
         ("DEATH", "DISCONTINUED"),
@@ -218,7 +223,7 @@ def derive_vars_disposition(adsl: pd.DataFrame, raw: RawStudy) -> pd.DataFrame:
         if first.empty:
             continue
         hit = out["USUBJID"].isin(first.index)
-        if decod in ("LOST TO FOLLOW-UP", "WITHDRAWAL"):
+        if decod in ("OFF STUDY", "LOST TO FOLLOW-UP", "WITHDRAWAL"):
             hit &= out["DCSREAS"].isin(["", "COMPLETED"])
         out.loc[hit, "EOSSTT"] = status
         out.loc[hit, "DCSREAS"] = "" if status == "COMPLETED" else decod

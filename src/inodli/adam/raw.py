@@ -8,7 +8,8 @@ Frames (one row per record; ``USUBJID`` keys every frame; ``--SEQ`` is unique pe
 DM  one row per enrolled (consented) subject: USUBJID, SUBJID, SITEID, RFICDTC (consent),
     RFSTDTC/RFENDTC (first/last InO dose, missing if never dosed), AGE, SEX (M/F/U), DISTYPE
     (B-ALL/LBL), PHSTAT (POSITIVE/NEGATIVE/UNKNOWN), CD22PCT, HSCTDTC (allogeneic HSCT),
-    DONORTYP, RELAPDTC (qualifying post-HSCT relapse), DTHDTC, DTHFL (Y or missing).
+    DONORTYP, RELAPDTC (qualifying post-HSCT relapse), DTHDTC, DTHFL (Y or missing). The
+    baseline values (AGE to RELAPDTC) may be missing while the baseline forms are incomplete.
 EX  InO administrations: EXSEQ, EXCYCLE, EXDAY (day of cycle), EXSTDTC, EXDOSE (mg/m2),
     EXDOSMG (mg), EXBSA (m2).
 PR  procedures: PRSEQ, PRTRT (DLI/INTRATHECAL), PRSTDTC, PRCD3KG (CD3+ cells/kg for DLI).
@@ -18,9 +19,10 @@ RS  response assessments: RSSEQ, VISIT, RSDTC, RSSTRESC (CR, CRI, MLFS, PR, AD, 
 MB  marrow and MRD: MBSEQ, MBDTC, MBBLAST (%), MBMRD (%), MBSENS (assay sensitivity %),
     MBNEGFL (Y = MRD negative).
 AE  adverse events: AESEQ, AETERM, AESOC, AETOXGR (CTCAE v5.0 worst grade 1-5), AESTDTC,
-    AEENDTC, AESER, AEREL (related to InO), AERELDLI (related to DLI), AESI (special interest).
+    AEENDTC, AESER, AEREL (related to InO), AERELDLI (related to DLI), AESI (special interest);
+    AETOXGR may be missing when no grade is recorded yet.
 DS  disposition: DSSEQ, DSDECOD (DEATH, WITHDRAWAL, LOST TO FOLLOW-UP, LAST KNOWN ALIVE,
-    COMPLETED), DSSTDTC, DSCAUSE (for DEATH: RELAPSE, NON-RELAPSE or UNKNOWN).
+    COMPLETED, OFF STUDY for other reasons), DSSTDTC, DSCAUSE (for DEATH: RELAPSE, NON-RELAPSE or UNKNOWN).
 LB  optional laboratory results: LBSEQ, LBTESTCD, LBDTC, LBSTRESN, LBSTRESU.
 
 PR, MB and LB may be omitted (empty). Column kinds: ``date`` accepts ``datetime64`` values,
@@ -279,8 +281,9 @@ def _check_consistency(study: RawStudy) -> None:
             f"USUBJID {row['USUBJID']!r}.",
         )
     grades = ae["AETOXGR"]
-    if ((grades < 1) | (grades > 5)).any():
-        row = ae[(grades < 1) | (grades > 5)].iloc[0]
+    bad_grade = ((grades < 1) | (grades > 5)).fillna(False).astype(bool)
+    if bad_grade.any():
+        row = ae[bad_grade].iloc[0]
         raise InputError(
             "AE.AETOXGR",
             "a CTCAE grade 1-5",
