@@ -30,7 +30,7 @@ from inodli.design import (  # noqa: E402
     simon_two_stage,
     simulate_operating_characteristics,
 )
-from inodli.design.simon import _Search  # noqa: E402
+from inodli.design._simon_search import Search  # noqa: E402
 
 PROBLEMS = [  # (p0, p1, alpha, power)
     (0.30, 0.60, 0.05, 0.80),
@@ -91,7 +91,7 @@ def bench_simon() -> None:
             "R clinfun is not installed (not packaged in Debian): peer = plain numpy search, nmax = 100 only."
         )
     print_table("Simon two-stage search (median of 7; binomial tables rebuilt, then cached)", rows)
-    searched = _Search(0.3, 0.6, 0.05, 0.2, 100)
+    searched = Search(0.3, 0.6, 0.05, 0.2, 100)
     print(f"(first n that can meet both bounds at 0.3/0.6: {searched._first_feasible_n()})")
 
 

@@ -190,10 +190,10 @@ def test_random_problems_agree_with_the_plain_search(p0, gap, alpha, power) -> N
 
 
 def test_splitting_large_steps_does_not_change_the_result(monkeypatch) -> None:
-    from inodli.design import simon
+    from inodli.design import _simon_search
 
     whole = simon_two_stage(0.2, 0.35, 0.05, 0.9, 120)
-    monkeypatch.setattr(simon, "_BATCH_ELEMENTS", 5_000)
+    monkeypatch.setattr(_simon_search, "_BATCH_ELEMENTS", 5_000)
     split = simon_two_stage(0.2, 0.35, 0.05, 0.9, 120)
     assert split.admissible == whole.admissible
     assert split.candidates == whole.candidates
