@@ -1,0 +1,70 @@
+"""Counts for the monitoring rules (hand counts on literal frames) and the design's decision."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from inodli.report.monitoring import MonitoringCounts, monitoring_counts, monitoring_status
+
+T0 = pd.Timestamp("2025-01-01")
+
+
+def _frames(n: int, responders: set[int]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    ids = [f"S{i:02d}" for i in range(1, n + 1)]
+    adsl = pd.DataFrame(
+        {
+            "USUBJID": ids,
+            "SAFFL": "Y",
+            "DLIFL": ["Y" if i <= 3 else "N" for i in range(1, n + 1)],
+            "DLIDT": [T0 + pd.Timedelta(days=40) if i <= 3 else pd.NaT for i in range(1, n + 1)],
+            "TRTSDT": [T0 + pd.Timedelta(days=10 * i) for i in range(1, n + 1)],
+        }
+    )
+    adrs = pd.DataFrame(
+        {"USUBJID": ids, "PARAMCD": "CRPRIM",
+         "AVALC": ["Y" if i in responders else "N" for i in range(1, n + 1)]}
+    )  # fmt: skip
+    adae = pd.DataFrame(
+        [
+            ("S01", "Sinusoidal obstruction syndrome", 3, T0 + pd.Timedelta(days=20), "Y"),
+            ("S01", "Sinusoidal obstruction syndrome", 4, T0 + pd.Timedelta(days=25), "Y"),
+            ("S04", "Hepatic veno-occlusive disease", 2, T0 + pd.Timedelta(days=60), "Y"),
+            ("S05", "Sinusoidal obstruction syndrome", 3, T0 + pd.Timedelta(days=60), "N"),
+            # aGVHD: S02 grade 3 after DLI (counts), S03 grade 3 before DLI (not), S01 grade 2
+            ("S02", "Acute graft versus host disease", 3, T0 + pd.Timedelta(days=50), "Y"),
+            ("S03", "Acute graft versus host disease", 3, T0 + pd.Timedelta(days=30), "Y"),
+            ("S01", "Acute graft versus host disease", 2, T0 + pd.Timedelta(days=70), "Y"),
+        ],
+        columns=["USUBJID", "AETERM", "ATOXGR", "ASTDT", "TRTEMFL"],
+    )
+    return adsl, adrs, adae
+
+
+def test_it_counts_the_events_each_rule_monitors() -> None:
+    counts = monitoring_counts(*_frames(12, {1, 2, 3, 5, 6, 11}))
+    # responses: 6 of 12; first 10 by first dose hold S01 S02 S03 S05 S06 -> 5
+    assert (counts.responses, counts.evaluable, counts.stage1_responses) == (6, 12, 5)
+    # VOD: S01 (twice, once counted) and S04; S05's event is not treatment-emergent
+    assert (counts.vod_events, counts.vod_patients) == (2, 12)
+    # aGVHD III-IV after DLI among S01-S03: only S02
+    assert (counts.agvhd_events, counts.agvhd_patients) == (1, 3)
+
+
+def test_it_has_no_stage_one_count_before_ten_are_evaluable() -> None:
+    counts = monitoring_counts(*_frames(6, {1}))
+    assert counts.stage1_responses is None
+
+
+def test_it_lets_the_design_decide_futility() -> None:
+    # TRIAL_DESIGN stage 1: stop if <= 4 of the first 10 respond (inodli.design.trial)
+    counts = MonitoringCounts(4, 10, 4, 0, 10, 0, 2)
+    status = monitoring_status(counts)
+    assert status.decision == "stop: futility"
+    assert status.boundary_crossed
+
+
+def test_it_lets_the_design_stop_for_vod() -> None:
+    counts = MonitoringCounts(6, 10, 6, 8, 12, 0, 2)
+    status = monitoring_status(counts)
+    assert status.decision == "stop: VOD/SOS"
+    assert any("STOP for safety" in line for line in status.explanation)
