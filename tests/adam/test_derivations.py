@@ -210,3 +210,15 @@ def test_it_flags_treatment_emergent_and_worst_events(raw, adsl) -> None:  # typ
     assert set(wide.loc[wide["TRTEMFL"] == "N", "AESEQ"]) == {4.0}  # only the pre-dose AE
     with pytest.raises(InputError, match="window_days"):
         derive_adae(adsl, raw, window_days=-1)
+
+
+def test_it_derives_without_optional_domains() -> None:
+    from inodli.adam.export import analysis_datasets
+    from inodli.adam.raw import empty_frame
+
+    raw = literal_study(pr=empty_frame("PR"), mb=empty_frame("MB"))
+    data = analysis_datasets(raw)
+    assert set(data["ADSL"]["DLIFL"]) == {"N"}
+    assert data["ADSL"]["DLIDT"].isna().all()
+    mrd = data["ADRS"][data["ADRS"]["PARAMCD"] == "MRDNEG"]
+    assert set(mrd["AVALC"]) == {"N"}

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from inodli.adam._dates import lookup
 from inodli.adam.raw import RawStudy
 
 __all__ = [
@@ -109,10 +110,10 @@ def derive_vars_dli(adsl: pd.DataFrame, raw: RawStudy) -> pd.DataFrame:
     dli = pr[pr["PRTRT"] == "DLI"].groupby("USUBJID").first()
     it = pr[pr["PRTRT"] == "INTRATHECAL"].groupby("USUBJID").size()
     out = adsl.copy()
-    out["DLIDT"] = out["USUBJID"].map(dli["PRSTDTC"]).astype("datetime64[ns]")
-    out["DLICD3"] = out["USUBJID"].map(dli["PRCD3KG"]).astype("float64")
+    out["DLIDT"] = lookup(out["USUBJID"], dli["PRSTDTC"]).astype("datetime64[ns]")
+    out["DLICD3"] = lookup(out["USUBJID"], dli["PRCD3KG"]).astype("float64")
     out["DLIFL"] = out["DLIDT"].notna().map({True: "Y", False: "N"})
-    out["ITN"] = out["USUBJID"].map(it).fillna(0).astype("float64")
+    out["ITN"] = lookup(out["USUBJID"], it).fillna(0).astype("float64")
     return out
 
 
@@ -123,8 +124,8 @@ def derive_var_progdt(adsl: pd.DataFrame, raw: RawStudy) -> pd.DataFrame:
     rs = rs[rs["RSSTRESC"].isin(PROGRESSION_CODES) & (rs["RSDTC"] >= rs["TRTSDT"])]
     first = rs.sort_values(["USUBJID", "RSDTC", "RSSEQ"]).groupby("USUBJID").first()
     out = adsl.copy()
-    out["PROGDT"] = out["USUBJID"].map(first["RSDTC"]).astype("datetime64[ns]")
-    out["PROGSEQ"] = out["USUBJID"].map(first["RSSEQ"]).astype("float64")
+    out["PROGDT"] = lookup(out["USUBJID"], first["RSDTC"]).astype("datetime64[ns]")
+    out["PROGSEQ"] = lookup(out["USUBJID"], first["RSSEQ"]).astype("float64")
     return out
 
 
@@ -134,9 +135,9 @@ def derive_var_dthdt(adsl: pd.DataFrame, raw: RawStudy) -> pd.DataFrame:
     deaths = raw.ds[raw.ds["DSDECOD"] == "DEATH"].set_index("USUBJID")
     dates = raw.dm.set_index("USUBJID")["DTHDTC"]
     out = adsl.copy()
-    out["DTHDT"] = out["USUBJID"].map(dates).astype("datetime64[ns]")
+    out["DTHDT"] = lookup(out["USUBJID"], dates).astype("datetime64[ns]")
     out["DTHFL"] = out["DTHDT"].notna().map({True: "Y", False: "N"})
-    cause = out["USUBJID"].map(deaths["DSCAUSE"]).fillna("UNKNOWN")
+    cause = lookup(out["USUBJID"], deaths["DSCAUSE"]).fillna("UNKNOWN")
     out["DTHCAUS"] = cause.where(out["DTHFL"] == "Y", "")
     return out
 
@@ -191,7 +192,7 @@ def derive_var_lstalvdt(adsl: pd.DataFrame, raw: RawStudy) -> pd.DataFrame:
         ("LALVVAR", "SRCVAR"),
         ("LALVSEQ", "SRCSEQ"),
     ):
-        out[target] = out["USUBJID"].map(last[source])
+        out[target] = lookup(out["USUBJID"], last[source])
     dead = out["DTHDT"].notna()
     out.loc[dead, "LSTALVDT"] = out.loc[dead, "DTHDT"]
     out.loc[dead, ["LALVDOM", "LALVVAR"]] = ["DM", "DTHDTC"]
@@ -227,7 +228,7 @@ def derive_vars_disposition(adsl: pd.DataFrame, raw: RawStudy) -> pd.DataFrame:
             hit &= out["DCSREAS"].isin(["", "COMPLETED"])
         out.loc[hit, "EOSSTT"] = status
         out.loc[hit, "DCSREAS"] = "" if status == "COMPLETED" else decod
-        out.loc[hit, "EOSDT"] = out.loc[hit, "USUBJID"].map(first["DSSTDTC"])
+        out.loc[hit, "EOSDT"] = lookup(out.loc[hit, "USUBJID"], first["DSSTDTC"])
     out["EOSDT"] = out["EOSDT"].astype("datetime64[ns]")
     return out
 
