@@ -343,5 +343,6 @@ def test_it_merges_floating_point_near_ties_like_r_timefix() -> None:
     fit = cox_ph(noisy, frame["status"], frame[["x"]])
     np.testing.assert_allclose(fit.coef, reference["cox_x_efron"]["coef"], rtol=RTOL)
     np.testing.assert_allclose(fit.loglik, reference["cox_x_efron"]["loglik"], rtol=RTOL)
-    merged = engine.merge_near_ties(np.array([1.0, 1.0 + 1e-12, 2.0, 2.0 + 1e-3]))
-    np.testing.assert_array_equal(merged, [1.0, 1.0, 2.0, 2.0 + 1e-3])
+    times = np.array([1.0, 1.0 + 1e-12, 1.0 + 2e-12, 2.0, 2.0 + 1e-3])  # a chain merges
+    prepared = engine.prepare(times, np.ones(5, bool), np.arange(5.0)[:, None], np.zeros(5, int))
+    assert prepared.codes_per_stratum == 2 * 3  # three distinct times: 1, 2, 2.001

@@ -27,21 +27,22 @@ CHOLESKY_TOLERANCE = float(np.finfo(np.float64).eps ** 0.75)
 TIMEFIX_TOLERANCE = float(np.sqrt(np.finfo(np.float64).eps))
 
 
-def merge_near_ties(time: FloatArray, tolerance: float = TIMEFIX_TOLERANCE) -> FloatArray:
-    """Treat times closer than ``tolerance`` (absolute, or relative to the mean) as tied.
+def _distinct_after_timefix(
+    sorted_time: FloatArray, tolerance: float = TIMEFIX_TOLERANCE
+) -> npt.NDArray[np.bool_]:
+    """Whether each sorted time (after the first) starts a new distinct time.
 
-    This is R's ``timefix = TRUE`` (``aeqSurv``): floating-point noise such as 1/3 + 1/3 vs
-    2/3 must not split a tie. Each time is replaced by the smallest value of its tied chain.
+    Times closer than ``tolerance`` (absolute, or relative to the mean of the distinct
+    times) to the previous distinct time are tied: R's ``timefix = TRUE`` (``aeqSurv``), so
+    that floating-point noise such as 0.1 * 3 vs 0.3 cannot split a tie. A chain of small
+    gaps merges into its first time, as ``aeqSurv`` maps each time to the last cut below it.
     """
-    distinct = np.unique(time)
-    if distinct.size < 2:
-        return time
-    gaps = np.diff(distinct)
-    tied = (gaps <= tolerance) | (gaps / np.mean(np.abs(distinct)) <= tolerance)
-    if not tied.any():
-        return time
-    cuts = distinct[np.concatenate(([True], ~tied))]
-    return cuts[np.searchsorted(cuts, time, side="right") - 1]
+    gaps = np.diff(sorted_time)
+    differs = gaps > 0
+    distinct_values = np.concatenate((sorted_time[:1], sorted_time[1:][differs]))
+    mean_abs = float(np.abs(distinct_values).mean())
+    relative = gaps / mean_abs if mean_abs > 0 else np.full_like(gaps, np.inf)
+    return differs & (gaps > tolerance) & (relative > tolerance)
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def prepare(
     n, p = x.shape
     by_time = np.argsort(time)
     sorted_time = time[by_time]
-    new_time = np.concatenate(([True], sorted_time[1:] != sorted_time[:-1]))
+    new_time = np.concatenate(([True], _distinct_after_timefix(sorted_time)))
     n_times = int(new_time.sum())
     time_rank = np.cumsum(new_time) - 1
     n_strata = int(stratum.max()) + 1
@@ -145,18 +146,18 @@ def prepare(
 
 
 def _suffix_sums(values: FloatArray, segment: IntArray, n_segments: int) -> FloatArray:
-    """Sums from each row to the end of its segment (rows of a segment are contiguous).
+    """Sums from each column to the end of its segment (columns of a segment are contiguous).
 
     One segment: a reversed cumulative sum. Several: a doubling scan, which never subtracts
     (subtracting a running total would lose precision in small late strata).
     """
     if n_segments == 1:
-        return np.cumsum(values[::-1], axis=0)[::-1]
+        return np.cumsum(values[:, ::-1], axis=1)[:, ::-1]
     total = values.copy()
     step = 1
-    while step < total.shape[0]:
+    while step < total.shape[1]:
         same = segment[:-step] == segment[step:]
-        total[:-step] += np.where(same[:, None], total[step:], 0.0)
+        total[:, :-step] += np.where(same, total[:, step:], 0.0)
         step *= 2
     return total
 
@@ -180,22 +181,25 @@ def evaluate(
     p = xt.shape[0]
     risk = np.exp(beta @ xt)
     # Rows: risk, risk * x_a, risk * x_a * x_b (a <= b); one row per quantity keeps every
-    # product and every reduceat a contiguous pass.
+    # product, sum and gather below a contiguous pass.
     weighted = np.empty((1 + data.moments.shape[0], risk.size))
     weighted[0] = risk
     np.multiply(data.moments, risk, out=weighted[1:])
-    per_run = np.add.reduceat(weighted, data.run_starts, axis=1).T
-    per_block = np.add.reduceat(per_run, data.block_starts_in_runs, axis=0)
+    n_runs, n_blocks = data.run_starts.size, data.block_starts_in_runs.size
+    per_run = weighted if n_runs == risk.size else np.add.reduceat(weighted, data.run_starts, 1)
+    per_block = (
+        per_run if n_blocks == n_runs else np.add.reduceat(per_run, data.block_starts_in_runs, 1)
+    )
     at_risk = _suffix_sums(per_block, data.block_stratum, data.n_strata)
 
-    died = per_run[data.event_runs]  # sums over the events of each event time
-    risk_set = at_risk[data.block_of_run[data.event_runs]]
+    died = per_run[:, data.event_runs]  # sums over the events of each event time
+    risk_set = at_risk[:, data.block_of_run[data.event_runs]]
     d = data.deaths
     loglik = float(data.event_x_sum @ beta)
     if efron:
         run = data.efron_run
         f = data.efron_fraction
-        denominator = risk_set[:, 0][run] - f * died[:, 0][run]
+        denominator = risk_set[0][run] - f * died[0][run]
         loglik -= float(np.log(denominator).sum())
         terms = np.empty((5, f.size))  # 1/D, f/D, 1/D^2, f/D^2, f^2/D^2 per event
         np.divide(1.0, denominator, out=terms[0])
@@ -203,27 +207,26 @@ def evaluate(
         np.multiply(terms[0], terms[0], out=terms[2])
         np.multiply(f, terms[2], out=terms[3])
         np.multiply(f, terms[3], out=terms[4])
-        w1, wf, w11, w1f, wff = np.add.reduceat(terms, data.efron_starts, axis=1)
+        if terms.shape[1] == d.size:  # no tied events: every run is one event
+            w1, wf, w11, w1f, wff = terms
+        else:
+            w1, wf, w11, w1f, wff = np.add.reduceat(terms, data.efron_starts, axis=1)
     else:
-        denominator = risk_set[:, 0]
+        denominator = risk_set[0]
         loglik -= float((d * np.log(denominator)).sum())
         w1 = d / denominator
         wf = np.zeros_like(d)
         w11 = d / denominator**2
         w1f = wff = wf
-    s1, e1 = risk_set[:, 1 : 1 + p], died[:, 1 : 1 + p]
-    score = data.event_x_sum - (w1 @ s1 - wf @ e1)
+    s1, e1 = risk_set[1 : 1 + p], died[1 : 1 + p]
+    score = data.event_x_sum - (s1 @ w1 - e1 @ wf)
     # Sum over the Efron terms of the weighted second moment minus the outer product of
     # the weighted mean, with mean_l = (S1 - f E1) / D_l; expanded so that every sum runs
     # over event runs, not over events.
-    a, b = data.pair_a, data.pair_b
-    second = w1 @ risk_set[:, 1 + p :] - wf @ died[:, 1 + p :]
-    outer = (
-        w11 @ (s1[:, a] * s1[:, b])
-        - w1f @ (s1[:, a] * e1[:, b] + e1[:, a] * s1[:, b])
-        + wff @ (e1[:, a] * e1[:, b])
-    )
-    return loglik, score, _unpack(second - outer, data)
+    second = risk_set[1 + p :] @ w1 - died[1 + p :] @ wf
+    cross = (s1 * w1f) @ e1.T
+    outer = (s1 * w11) @ s1.T - cross - cross.T + (e1 * wff) @ e1.T
+    return loglik, score, _unpack(second, data) - outer
 
 
 # ---- a small pivoting LDL' (as coxph's cholesky2 / chsolve2 / chinv2 behave) -------------

@@ -282,7 +282,7 @@ def cox_ph(
     >>> round(fit.likelihood_ratio_test.statistic, 4), round(fit.concordance, 4)
     (3.3844, 0.619)
     """
-    time_ = engine.merge_near_ties(as_time(time))
+    time_ = as_time(time)
     n = time_.size
     event_ = as_event(event, n)
     if not event_.any():
