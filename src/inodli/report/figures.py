@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.patches import FancyBboxPatch
+from matplotlib.patches import FancyBboxPatch, Patch
 
 from inodli.report._frames import DAYS_PER_MONTH
 from inodli.report.baseline import ConsortCounts
@@ -171,9 +171,14 @@ def swimmer_figure(lanes: pd.DataFrame, events: pd.DataFrame) -> Figure:
     )  # fmt: skip
     last = float(order["END"].max()) if len(order) else DAYS_PER_MONTH
     _format_month_axis(ax, _month_ticks(last))
-    for i, colour in enumerate(CYCLE_COLOURS[:2]):
-        ax.barh([], [], color=colour, label=f"InO cycle {i + 1}" + ("+" if i == 1 else ""))
-    ax.legend(loc="lower right", fontsize="x-small", frameon=True, ncol=2)
+    handles, _labels = ax.get_legend_handles_labels()
+    handles += [
+        Patch(color=colour, label=f"InO cycle {i + 1}")
+        for i, colour in enumerate(
+            CYCLE_COLOURS[: int(cycles["CYCLE"].max()) if len(cycles) else 1]
+        )
+    ]
+    ax.legend(handles=handles, loc="lower right", fontsize="x-small", frameon=True, ncol=2)
     ax.set_title("Treatment and outcome of each patient", loc="left", fontsize="medium")
     ax.grid(axis="x", alpha=0.3)
     return figure
@@ -193,8 +198,10 @@ def waterfall_figure(change: pd.DataFrame) -> Figure:
         colour = colours.get(str(bor).upper(), "#922b21")
         bar = ax.bar(i, pchg, color=colour, width=0.8)
         bar.patches[0].set_gid("waterfall bar")
-    for name, colour in [*colours.items(), ("Other/none", "#922b21")]:
-        ax.bar([], [], color=colour, label=name)
+    handles = [
+        Patch(color=colour, label=name)
+        for name, colour in [*colours.items(), ("Other/none", "#922b21")]
+    ]
     ax.axhline(0, color="black", linewidth=0.8)
     ax.axhline(-50, color="#888888", linewidth=0.8, linestyle=":")
     ax.set_ylim(-105, 105)
@@ -203,7 +210,7 @@ def waterfall_figure(change: pd.DataFrame) -> Figure:
     ax.set_ylabel("Change in marrow blasts from baseline (%)")
     ax.set_title("Best change in marrow blasts (coloured by best response)", loc="left",
                  fontsize="medium")  # fmt: skip
-    ax.legend(loc="upper right", fontsize="x-small", ncol=3, frameon=False)
+    ax.legend(handles=handles, loc="upper right", fontsize="x-small", ncol=3, frameon=False)
     return figure
 
 
