@@ -32,9 +32,17 @@ def _extract(cutoff: dt.date | None) -> RawStudy:
         raise click.ClickException(
             "reading the EDC needs inodli.edc.extract, which this installation lacks"
         )
+    from django.db import DatabaseError
+
     from inodli.edc.extract import extract_raw_study
 
-    return extract_raw_study(cutoff=cutoff) if cutoff else extract_raw_study()
+    try:
+        return extract_raw_study(cutoff=cutoff) if cutoff else extract_raw_study()
+    except DatabaseError as error:  # no tables yet, unreachable server, ...
+        raise click.ClickException(
+            f"cannot read the EDC database ({error}); run `inodli manage migrate` or check "
+            "DATABASE_URL"
+        ) from error
 
 
 def load_raw_study(source: str, *, seed: int, cutoff: dt.date | None) -> RawStudy:
