@@ -32,8 +32,30 @@ __all__ = [
     "StaleVersionError",
     "delete_record",
     "record_snapshot",
+    "register_write_hook",
     "save_record",
 ]
+
+#: ``hook(record, user, action, event_or_none, now)`` run inside the write's transaction: once
+#: before the write (``event`` None; raise ``ValidationError`` to refuse it, e.g. a locked form)
+#: and once after it with the audit event (e.g. voiding a signature, raising edit-check queries).
+WriteHook = Any
+_WRITE_HOOKS: list[tuple[str, WriteHook]] = []
+
+
+def register_write_hook(when: str, hook: WriteHook) -> None:
+    """Register ``hook`` to run ``"before"`` or ``"after"`` every save and delete (issue 6)."""
+    if when not in ("before", "after"):
+        raise ValueError(f"when: expected 'before' or 'after', got {when!r}")
+    if (when, hook) not in _WRITE_HOOKS:
+        _WRITE_HOOKS.append((when, hook))
+
+
+def _run_hooks(when: str, record: Any, user: Any, action: str, event: Any, now: Any) -> None:
+    for hook_when, hook in _WRITE_HOOKS:
+        if hook_when == when:
+            hook(record, user, action, event, now)
+
 
 R = TypeVar("R", bound=CapturedRecord)
 
@@ -179,11 +201,14 @@ def save_record(
             record.created_by = record.modified_by = author  # type: ignore[assignment]
             record.version = 1
             record.full_clean()
+            _run_hooks("before", record, author, "create", None, now)
             record.save(force_insert=True)
             new = record_snapshot(record)
-            return _audit(
+            event = _audit(
                 record, author, "create", {k: [None, v] for k, v in new.items()}, reason or "", now
             )
+            _run_hooks("after", record, author, "create", event, now)
+            return event
 
         expected = record.version if expected_version is None else int(expected_version)
         current = _locked_current(record)
@@ -196,6 +221,7 @@ def save_record(
             return None
         if not (reason and reason.strip()):
             raise ReasonRequiredError()
+        _run_hooks("before", current, author, "update", None, now)
         values = {
             field.attname: getattr(record, field.attname) for field in _audited_fields(type(record))
         }
@@ -208,7 +234,9 @@ def save_record(
         ):  # pragma: no cover - the row lock above makes this a second line of defence
             raise StaleVersionError(_locked_current(record), expected)
         record.version, record.modified, record.modified_by = expected + 1, now, author  # type: ignore[assignment]
-        return _audit(record, author, "update", changes, reason.strip(), now)
+        event = _audit(record, author, "update", changes, reason.strip(), now)
+        _run_hooks("after", record, author, "update", event, now)
+        return event
 
 
 def delete_record(
@@ -233,7 +261,9 @@ def delete_record(
         current = _locked_current(record)
         if current.version != expected:
             raise StaleVersionError(current, expected)
+        _run_hooks("before", current, author, "delete", None, now)
         changes = {name: [value, None] for name, value in record_snapshot(current).items()}
         event = _audit(current, author, "delete", changes, reason.strip(), now)
         current.delete()
+        _run_hooks("after", current, author, "delete", event, now)
         return event
