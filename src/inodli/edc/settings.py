@@ -42,7 +42,7 @@ INSTALLED_APPS = [
 # built in parallel with this foundation).
 INSTALLED_APPS += [
     f"inodli.edc.{name}"
-    for name in ("treatment", "assessments", "safety", "analysis")
+    for name in ("treatment", "assessments", "safety", "analysis", "governance", "accounts")
     if (BASE_DIR / name / "apps.py").exists()
     and any((BASE_DIR / name / "migrations").glob("0001_*.py"))
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
+from pathlib import Path
 
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
@@ -21,6 +21,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
 ]
 
 # The clinical-form apps add their own pages (beyond the generic form views) when they have a urls module.
-for _name in ("treatment", "assessments", "safety", "analysis"):
-    if importlib.util.find_spec(f"inodli.edc.{_name}.urls") is not None:
+for _name in ("treatment", "assessments", "safety", "analysis", "governance", "exchange", "api"):
+    if (Path(__file__).resolve().parent / _name / "urls.py").exists():
         urlpatterns.append(path(f"{_name}/", include(f"inodli.edc.{_name}.urls")))
