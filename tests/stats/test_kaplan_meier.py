@@ -284,3 +284,14 @@ def test_a_single_time_may_be_a_number() -> None:
     fit = kaplan_meier([1, 2, 3], [1, 0, 1])
     assert fit.at_risk(2).tolist() == [2]
     assert fit.survival_at(2.5)["survival"].tolist() == [pytest.approx(2 / 3)]
+
+
+def test_the_sorting_path_orders_zero_tiny_and_huge_times_exactly() -> None:
+    # -0.0 equals 0.0; subnormal and huge values keep their order (bit-pattern sort)
+    time = np.array([0.5, -0.0, 0.0, 0.5, 1e300, 5e-324, 0.25])
+    event = np.array([1, 1, 0, 0, 1, 1, 1], dtype=bool)
+    counts = tie_counts(time, event)
+    assert counts.time.tolist() == [0.0, 5e-324, 0.25, 0.5, 1e300]
+    assert counts.n_risk.tolist() == [7, 5, 4, 3, 1]
+    assert counts.n_event.tolist() == [1, 1, 1, 1, 1]
+    assert counts.n_censor.tolist() == [1, 0, 0, 1, 0]
