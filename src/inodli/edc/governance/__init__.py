@@ -1,0 +1,1 @@
+"""Trial governance: permissions per role, edit checks, queries, e-signatures, SDV and locks."""
