@@ -20,8 +20,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from inodli.errors import InputError
+from inodli.stats import _cox_concordance as cox_concordance
 from inodli.stats import _cox_engine as engine
-from inodli.stats._cox_concordance import concordance_counts
 from inodli.stats.cox import CoxConvergenceWarning, cox_ph
 from tests.stats.naive_cox import naive_concordance, naive_partial_likelihood
 
@@ -199,14 +199,17 @@ def test_it_matches_the_naive_partial_likelihood(data, ties: str) -> None:
 
 
 @settings(max_examples=150, deadline=None)
-@given(data=tied_data())
-def test_it_counts_concordance_like_the_naive_pair_loop(data) -> None:
+@given(data=tied_data(), packed_key=st.booleans())
+def test_it_counts_concordance_like_the_naive_pair_loop(data, packed_key: bool) -> None:
     time, event, x, strata, beta = data
     prepared = engine.prepare(time, event, x, strata)
     predictor = np.round(x @ beta, 1)  # rounded: many ties in the predictor
-    counts = concordance_counts(
-        prepared.code, prepared.codes_per_stratum, predictor[prepared.order]
-    )
+    with pytest.MonkeyPatch.context() as patch:
+        if not packed_key:  # the lexsort path, taken when the packed key would overflow
+            patch.setattr(cox_concordance, "_key_fits", lambda *_: False)
+        counts = cox_concordance.concordance_counts(
+            prepared.code, prepared.codes_per_stratum, predictor[prepared.order]
+        )
     expected = naive_concordance(time, event, predictor, strata)
     assert (counts.concordant, counts.discordant, counts.tied_risk) == expected
 

@@ -44,6 +44,11 @@ class ConcordanceCounts:
         return (self.concordant + self.tied_risk / 2) / self.comparable
 
 
+def _key_fits(n_groups: int, time_bits: int) -> bool:
+    """Whether (group << time_bits) | time code stays below 2**62."""
+    return n_groups < (1 << (62 - time_bits))
+
+
 def _run_ends(new_run: npt.NDArray[np.bool_]) -> IntArray:
     """For each position, the end (exclusive) of the run it belongs to."""
     run_id = np.cumsum(new_run) - 1
@@ -58,8 +63,8 @@ def concordance_counts(
 
     Parameters
     ----------
-    code : (n,) int64
-        ``stratum * codes_per_stratum + 2 * time_rank + censored`` for every row (any order).
+    code : (n,) int64, sorted ascending
+        ``stratum * codes_per_stratum + 2 * time_rank + censored`` for every row.
     codes_per_stratum : int
         Twice the number of distinct times.
     predictor : (n,) float64
@@ -74,22 +79,31 @@ def concordance_counts(
     ordered = predictor[by_predictor]
     rank = np.empty(n, dtype=np.int64)
     rank[by_predictor] = np.cumsum(np.concatenate(([True], ordered[1:] != ordered[:-1]))) - 1
-    n_ranks = int(rank.max()) + 1
-    n_strata = int(stratum.max()) + 1
-    if n_strata * n_ranks < (1 << (62 - time_bits)):
-        order = np.argsort(((stratum * n_ranks + rank) << time_bits) | time_code)
-    else:  # the composite key would overflow int64
+    n_ranks = int(rank[by_predictor[-1]]) + 1
+    n_strata = int(stratum[-1]) + 1
+    if _key_fits(n_strata * n_ranks, time_bits):
+        # One key per row; sorting the keys themselves (no permutation) is the fast sort.
+        key = np.sort(((stratum * n_ranks + rank) << time_bits) | time_code)
+        group = key >> time_bits  # stratum * n_ranks + rank
+        time_code = key & ((1 << time_bits) - 1)
+        stratum = group // n_ranks
+    else:  # the key would overflow int64
         order = np.lexsort((time_code, rank, stratum))
-    stratum, rank, time_code = stratum[order], rank[order], time_code[order]
+        stratum, rank, time_code = stratum[order], rank[order], time_code[order]
+        group = rank  # compared together with stratum below
     is_event = (time_code & 1) == 0
 
     # Pairs tied on the predictor: events meet the later rows of their (stratum, rank) run.
-    same_sr = np.concatenate(([False], (stratum[1:] == stratum[:-1]) & (rank[1:] == rank[:-1])))
-    new_srt = ~same_sr | np.concatenate(([True], time_code[1:] != time_code[:-1]))
-    tied = int((_run_ends(~same_sr) - _run_ends(new_srt))[is_event].sum())
+    same_group = np.concatenate(
+        ([False], (group[1:] == group[:-1]) & (stratum[1:] == stratum[:-1]))
+    )
+    new_key = ~same_group | np.concatenate(([True], time_code[1:] != time_code[:-1]))
+    tied = int((_run_ends(~same_group) - _run_ends(new_key))[is_event].sum())
 
     # All comparable pairs: events meet the later rows of their stratum.
-    distinct, counts = np.unique(code, return_counts=True)
+    run_start = np.flatnonzero(np.concatenate(([True], code[1:] != code[:-1])))
+    distinct = code[run_start]
+    counts = np.diff(np.append(run_start, n))
     at_or_after = np.append(np.cumsum(counts[::-1])[::-1], 0)  # rows with code >= each
     stratum_end = np.searchsorted(distinct, (distinct // codes_per_stratum + 1) * codes_per_stratum)
     after = at_or_after[1:]  # rows with a larger code
@@ -111,24 +125,36 @@ def _count_concordant(time_code: IntArray, stratum: IntArray, time_bits: int) ->
     n = time_code.size
     position = np.arange(n)
     codes = (stratum << time_bits) | time_code  # the stratum leads every group key
+    start = np.empty(n, dtype=bool)
+    start[0] = True
     total = 0
     for level in range(time_bits - 1, -1, -1):
         shifted = codes >> level
         digit = shifted & 1
         prefix = shifted >> 1
-        ones_before = np.cumsum(digit) - digit
-        start = np.empty(n, dtype=bool)
-        start[0] = True
+        ones_before = np.cumsum(digit)
+        ones_before -= digit
         np.not_equal(prefix[1:], prefix[:-1], out=start[1:])
-        # ones_before never decreases, so the running maximum of its values at group starts
-        # is its value at the start of each row's own group.
-        ones_before_in_group = ones_before - np.maximum.accumulate(np.where(start, ones_before, 0))
         meets = ((shifted | codes) & 1) == 0  # digit 0 and an event (time code even)
-        total += int(ones_before_in_group.sum(where=meets))
+        # Sum over meeting rows of the 1s before them in their own group: all 1s before
+        # them, less the 1s before their group's start (once per meeting row of the group).
+        group_start = np.flatnonzero(start)
+        meets_through = np.cumsum(meets)
+        meets_before_group = meets_through[group_start] - meets[group_start]
+        meets_in_group = np.diff(np.append(meets_before_group, meets_through[-1]))
+        total += int(np.dot(ones_before, meets)) - int(
+            np.dot(ones_before[group_start], meets_in_group)
+        )
         if level == 0:
             break
+        # Stable global partition: a 0 moves to (0s before it), a 1 to (all 0s + 1s before it).
         zeros = n - int(ones_before[-1] + digit[-1])
+        target = position - ones_before
+        move = ones_before + zeros
+        move -= target
+        move *= digit
+        target += move
         moved = np.empty_like(codes)
-        moved[np.where(digit == 0, position - ones_before, zeros + ones_before)] = codes
+        moved[target] = codes
         codes = moved
     return total
