@@ -86,3 +86,28 @@ def test_it_asks_a_reason_for_another_category_beside_the_field(client, nurse):
     )
     assert response.status_code == 422
     assert 'id="errors-override_reason"' in response.content.decode()
+
+
+def test_it_changes_and_removes_lab_values_only_with_a_reason(client, nurse):
+    from inodli.edc.assessments.services import record_labs
+
+    subject = enrolled_subject(nurse)
+    panel = record_labs(
+        subject,
+        nurse,
+        collected_on=ON,
+        results={"alt": (210.0, 7.0, 40.0), "ast": (80.0, 10.0, 40.0)},
+    )
+    versions = {row.analyte: row.version for row in panel.results.all()}
+    client.force_login(nurse)
+    edit = reverse("subjects:form-edit", args=[subject.pk, "LABS", panel.pk])
+    data = {"collected_on": ON.isoformat(), "version": "1", "alt": "120", "alt_lln": "7", "alt_uln": "40",
+            "alt_version": str(versions["alt"]), "ast_version": str(versions["ast"]), "save": "1"}  # fmt: skip
+    response = client.post(edit, data)
+    assert response.status_code == 422
+    assert 'id="errors-reason"' in response.content.decode()
+    response = client.post(
+        edit, {**data, "reason": "transcription error; AST belonged to another sample"}
+    )
+    assert response.status_code == 302
+    assert list(LabResult.objects.values_list("analyte", "value", "version")) == [("alt", 120.0, 2)]

@@ -69,3 +69,24 @@ def test_it_shows_the_acute_gvhd_grade(client, nurse):
     assert 'id="agvhd-grade">III<' in page
     assert client.post(url(subject, "AGVHD"), {**data, "save": "1"}).status_code == 302
     assert AcuteGvhdAssessment.objects.get().overall_grade == 3
+
+
+def test_it_records_a_grade_change_as_a_new_row(client, nurse):
+    from inodli.edc.safety.services import record_adverse_event
+
+    subject = enrolled_subject(nurse)
+    event = record_adverse_event(subject, nurse, term="Febrile neutropenia", started_on=ON, grade=3,
+                                 relationship_ino="not_related", serious=("hospitalisation",))  # fmt: skip
+    client.force_login(nurse)
+    response = client.post(
+        url(subject, "AE_GRADE"),
+        {
+            "adverse_event": str(event.pk),
+            "effective_on": (ON + dt.timedelta(days=2)).isoformat(),
+            "grade": "4",
+            "save": "1",
+        },
+    )
+    assert response.status_code == 302
+    assert list(event.grades.values_list("grade", flat=True)) == [3, 4]
+    assert event.worst_grade() == 4

@@ -142,3 +142,33 @@ def test_it_speaks_simplified_chinese_to_a_user_who_chose_it(client, subject):
     assert "计算剂量" in page  # "Calculated dose"
     assert "配制单" in page  # "Preparation sheet"
     assert 'id="computed-dose">1.36 mg<' in page
+
+
+def test_it_shows_the_whole_cycle_plan(client, subject, nurse):
+    client.force_login(nurse)
+    page = client.get(url(subject)).content.decode()
+    plan = page[page.index('id="cycle-plan"') :]
+    # cycle 1 at BSA 1.70: 0.8/0.5/0.5 mg/m2 -> 1.36/0.85/0.85 mg; days 8 and 15 +-2 days, and
+    # "a minimum of 6 days between doses" makes day 7 the earliest day 8 after day 1
+    assert "<td>8</td><td>7–10</td><td>0.5</td><td>0.85</td>" in plan
+    assert "<td>15</td><td>13–17</td><td>0.5</td><td>0.85</td>" in plan
+
+
+def test_it_refuses_the_later_of_two_simultaneous_edits(client, subject, nurse, personas):
+    client.force_login(nurse)
+    client.post(url(subject), ino_post())
+    dose = InoAdministration.objects.get()
+    edit = reverse("subjects:form-edit", args=[subject.pk, "INO_ADMIN", dose.pk])
+    # the pharmacist saves first, from a form opened at version 1
+    client.force_login(personas.pharmacist)
+    first = client.post(
+        edit, ino_post(version="1", dispensed_mg="1.36", reason="pharmacy dispensed 1.36 mg")
+    )
+    assert first.status_code == 302
+    # the nurse's form, also opened at version 1, is refused: no lost update
+    client.force_login(nurse)
+    late = client.post(edit, ino_post(version="1", dispensed_mg="1.30", reason="typo"))
+    assert late.status_code == 422
+    assert "after you opened it" in late.content.decode()
+    dose.refresh_from_db()
+    assert (dose.version, dose.dispensed_mg) == (2, Decimal("1.360"))
