@@ -18,6 +18,7 @@ identical counts. They are private: callers validate their inputs first.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -102,6 +103,18 @@ def _block_starts(sorted_values: FloatArray) -> IntArray:
     return np.flatnonzero(flags)
 
 
+def _sorted_with_flags(time: FloatArray, event: BoolArray) -> tuple[FloatArray, npt.NDArray[Any]]:
+    """Times sorted ascending and the event flags in the same order, without a permutation.
+
+    For non-negative floats the IEEE-754 bit pattern orders like the value and leaves the top
+    bit free, so the event flag rides along in the lowest bit of (bits << 1) through one
+    ``np.sort`` of integers. Adding 0.0 first turns -0.0 into +0.0.
+    """
+    bits = (time + 0.0).view(np.uint64) << np.uint64(1)
+    keys = np.sort(bits | event.view(np.uint8).astype(np.uint64))
+    return (keys >> np.uint64(1)).view(np.float64), keys & np.uint64(1)
+
+
 def _risk_from_totals(total: IntArray, n: int) -> IntArray:
     # subjects still followed at each time = n minus everyone who left at earlier times
     left_before = np.cumsum(total) - total
@@ -120,16 +133,11 @@ def tie_counts(time: FloatArray, event: BoolArray) -> TieCounts:
         total, n_event = total[present], events[present]
         times = present.astype(np.float64) + low
     else:
-        # One value sort, no permutation: for non-negative floats the IEEE-754 bit pattern
-        # orders like the value and leaves the top bit free, so the event flag rides along
-        # in the lowest bit of (bits << 1). Adding 0.0 turns -0.0 into +0.0.
-        bits = (time + 0.0).view(np.uint64) << np.uint64(1)
-        keys = np.sort(bits | event.view(np.uint8).astype(np.uint64))
-        ordered = (keys >> np.uint64(1)).view(np.float64)
+        ordered, flags = _sorted_with_flags(time, event)
         starts = _block_starts(ordered)
         times = ordered[starts]
         total = np.diff(np.append(starts, n))
-        events_before = np.concatenate(([0], np.cumsum(keys & np.uint64(1))))
+        events_before = np.concatenate(([0], np.cumsum(flags)))
         n_event = np.diff(events_before[np.append(starts, n)])
     total = total.astype(np.int64)
     n_event = n_event.astype(np.int64)
@@ -160,12 +168,12 @@ def counts_by_group(
     n_event = np.empty((n_groups, distinct.size), dtype=np.int64)
     for g in range(n_groups):
         member = codes == g
-        group_times = np.sort(time[member])
-        group_events = np.sort(time[member & event])
-        n_risk[g] = group_times.size - np.searchsorted(group_times, distinct, side="left")
-        n_event[g] = np.searchsorted(group_events, distinct, side="right") - np.searchsorted(
-            group_events, distinct, side="left"
-        )
+        ordered, flags = _sorted_with_flags(time[member], event[member])
+        before = np.searchsorted(ordered, distinct, side="left")
+        through = np.searchsorted(ordered, distinct, side="right")
+        events_before = np.concatenate(([0], np.cumsum(flags)))
+        n_risk[g] = ordered.size - before
+        n_event[g] = events_before[through] - events_before[before]
     return GroupCounts(distinct, n_risk, n_event)
 
 
