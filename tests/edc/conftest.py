@@ -28,6 +28,14 @@ def nurse(personas: Personas) -> Any:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_calendar_cache() -> None:
+    # Rolled-back tests reuse primary keys, so the calendar cache's audit stamps repeat.
+    from inodli.edc.visits.calendar import clear_calendar_cache
+
+    clear_calendar_cache()
+
+
+@pytest.fixture(autouse=True)
 def _audit_triggers_for_flush(request: pytest.FixtureRequest) -> Iterator[None]:
     """Transactional tests end with a flush (DELETE FROM each table on SQLite), which the
     append-only trigger refuses: drop the triggers just before the flush, re-create them after

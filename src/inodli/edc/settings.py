@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "inodli.edc.accounts.security.IdleTimeoutMiddleware",
     "inodli.edc.core.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -109,6 +110,30 @@ SESSION_COOKIE_AGE = 8 * 60 * 60  # one ward shift
 # Sessions live in the database (revocable, shared by every worker) with a per-process cache
 # in front, so most requests read no session row.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# Sign-in security (issue 6, inodli.edc.accounts): PBKDF2 hashing (Django's default; argon2-cffi
+# is not a dependency), a password policy, lockout after repeated failures, an idle timeout.
+AUTHENTICATION_BACKENDS = ["inodli.edc.accounts.security.LockoutBackend"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": f"django.contrib.auth.password_validation.{name}"}
+    for name in (
+        "UserAttributeSimilarityValidator",
+        "CommonPasswordValidator",
+        "NumericPasswordValidator",
+    )
+] + [
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    }
+]
+if PRODUCTION:  # HTTPS only: `manage.py check --deploy` is clean with these
+    SECURE_SSL_REDIRECT = env_bool("INODLI_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = 31_536_000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("INODLI_HSTS_PRELOAD", default=True)
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Server errors go to stderr whatever DEBUG says (Django's default only mails them).
 LOGGING = {

@@ -27,6 +27,7 @@ __all__ = [
     "Enrolment",
     "StudyStatusChange",
     "Subject",
+    "attach_study_ids",
     "earliest_procedure_date",
 ]
 
@@ -62,8 +63,12 @@ class Subject(CapturedRecord):
 
     @property
     def study_id(self) -> str | None:
-        enrolment = self.enrolment_record()
-        return enrolment.study_id if enrolment else None
+        # Read once per instance: lists call str(subject) many times. Pages that list many
+        # subjects set it for all of them from one query (``attach_study_ids``).
+        if not hasattr(self, "_study_id"):
+            enrolment = self.enrolment_record()
+            self._study_id = enrolment.study_id if enrolment else None
+        return self._study_id
 
     def enrolment_record(self) -> Enrolment | None:
         return Enrolment.objects.filter(subject=self).first()
@@ -75,6 +80,15 @@ class Subject(CapturedRecord):
         return (
             StudyStatusChange.objects.filter(subject=self).order_by("-effective_on", "-id").first()
         )
+
+
+def attach_study_ids(subjects: list[Subject]) -> dict[int, Enrolment]:
+    """Load the enrolments of ``subjects`` in one query and set each one's study ID."""
+    enrolments = {e.subject_id: e for e in Enrolment.objects.filter(subject__in=subjects)}
+    for subject in subjects:
+        enrolment = enrolments.get(subject.pk)
+        subject._study_id = enrolment.study_id if enrolment else None
+    return enrolments
 
 
 def earliest_procedure_date(subject_id: int) -> tuple[dt.date, str] | None:

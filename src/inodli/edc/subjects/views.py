@@ -13,14 +13,15 @@ from django.views import View
 from inodli.edc.core.registry import all_forms
 from inodli.edc.core.views import DataEntryMixin, StudyMemberMixin
 from inodli.edc.subjects.forms import SubjectRegistrationForm
-from inodli.edc.subjects.models import Enrolment, Subject
+from inodli.edc.subjects.models import Subject, attach_study_ids
 from inodli.edc.visits.calendar import subject_calendar
 
 
 class SubjectListView(StudyMemberMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
-        enrolments = {e.subject_id: e for e in Enrolment.objects.all()}
-        rows = [(subject, enrolments.get(subject.pk)) for subject in Subject.objects.all()]
+        subjects = list(Subject.objects.all())
+        enrolments = attach_study_ids(subjects)
+        rows = [(subject, enrolments.get(subject.pk)) for subject in subjects]
         return render(request, "subjects/subject_list.html", {"rows": rows})
 
 

@@ -6,8 +6,8 @@ and :data:`SCHEDULE_FORMS` says which registered EDC forms fill each group. A st
 stored: it is computed here from the schedule, the records and today's date.
 
 * ``entered``: a record of the form is dated inside the visit's closed window;
-* ``not_required``: the visit is conditional (DLI, optional IT courses), or the subject left the
-  study before the window opened;
+* ``not_required``: a log form (adverse events: entered when one occurs), the visit is conditional (DLI, optional IT courses), or the subject left the
+  study (a status change other than "off treatment", or a recorded death) before the window opened;
 * ``missed``: the window has closed without a record;
 * ``required``: the window is open or still ahead.
 """
@@ -15,9 +15,11 @@ stored: it is computed here from the schedule, the records and today's date.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from inodli.edc.core.registry import FormSpec, all_forms
@@ -29,6 +31,7 @@ __all__ = [
     "SubjectCalendar",
     "VisitRow",
     "calendars_for",
+    "clear_calendar_cache",
     "latest_statuses",
     "register_anchor",
     "subject_calendar",
@@ -49,6 +52,9 @@ SCHEDULE_FORMS: dict[str, tuple[str, ...]] = {
     "it": ("IT",),
     "survival": ("SURVIVAL",),
 }
+
+#: Log forms: entered when something happens (an AE), so a visit without one is not missing it.
+LOG_GROUPS = frozenset({"ae"})
 
 #: Statuses in display order.
 STATUSES = ("entered", "required", "missed", "not_required")
@@ -131,6 +137,18 @@ def _anchor(name: str, subject: Any, dates: dict[tuple[str, int], list[dt.date]]
     return None
 
 
+def _calendar_specs() -> list[FormSpec]:
+    """The forms the calendar reads: those the schedule names, the first dose and death."""
+    wanted = {code for codes in SCHEDULE_FORMS.values() for code in codes} | {"INO_ADMIN", "DEATH"}
+    return [spec for spec in all_forms() if spec.code in wanted]
+
+
+@functools.lru_cache(maxsize=4096)
+def _schedule(first_dose: dt.date, cycle1_days: int, remission: dt.date | None) -> Any:
+    # visit_schedule is a pure function of these three values: compute each schedule once.
+    return visit_schedule(first_dose, cycle1_days=cycle1_days, remission_date=remission)
+
+
 def _record_dates(
     specs: Iterable[FormSpec], subject_ids: list[int]
 ) -> dict[tuple[str, int], list[dt.date]]:
@@ -185,13 +203,20 @@ def _calendar(
     if first_dose is None:
         return SubjectCalendar(subject, None, ())
     remission = _anchor("remission_date", subject, dates)
-    schedule = visit_schedule(
+    schedule = _schedule(
         first_dose,
-        cycle1_days=_anchor("cycle1_days", subject, dates) or 21,
-        remission_date=remission if remission is not None and remission > first_dose else None,
+        _anchor("cycle1_days", subject, dates) or 21,
+        remission if remission is not None and remission > first_dose else None,
     )
     specs = {spec.code: spec for spec in all_forms()}
-    left_on = _off_study_date(status)
+    left_on = min(
+        (
+            d
+            for d in (_off_study_date(status), *dates.get(("DEATH", subject.pk), ()))
+            if d is not None
+        ),
+        default=None,
+    )
     rows = []
     for visit in schedule.visits:
         statuses = []
@@ -202,6 +227,7 @@ def _calendar(
                 status = "entered"
             elif (
                 not codes
+                or group in LOG_GROUPS
                 or visit.conditional
                 or (left_on is not None and left_on < visit.window_start)
             ):
@@ -227,7 +253,7 @@ def subject_calendar(
 
     today = today or timezone.localdate()
     if records is None:
-        dates = _record_dates(all_forms(), [subject.pk])
+        dates = _record_dates(_calendar_specs(), [subject.pk])
     else:
         dates = defaultdict(list)
         for spec in all_forms():
@@ -243,12 +269,58 @@ def subject_calendar(
     return _calendar(subject, today, dates, latest_statuses([subject.pk]).get(subject.pk))
 
 
+# Calendars by subject, valid while the subject's latest audit event is the same: every write
+# goes through the audited service layer, so a new audit event is exactly "something changed".
+_CACHE: dict[int, tuple[tuple[int, dt.date], SubjectCalendar]] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def clear_calendar_cache() -> None:
+    """Forget every cached calendar (tests; after restoring a database into a running server)."""
+    with _CACHE_LOCK:
+        _CACHE.clear()
+
+
+def _audit_stamps(subject_ids: list[int]) -> dict[int, int]:
+    from django.db.models import Max
+
+    from inodli.edc.core.models import AuditEvent
+
+    rows = (
+        AuditEvent.objects.filter(subject_id__in=subject_ids)
+        .values("subject_id")
+        .annotate(latest=Max("id"))
+        .values_list("subject_id", "latest")
+    )
+    return dict(rows)
+
+
 def calendars_for(subjects: list[Any], today: dt.date | None = None) -> list[SubjectCalendar]:
-    """Calendars of many subjects, reading each form's record dates once for all of them."""
+    """Calendars of many subjects, reading each form's record dates once for all of them.
+
+    A subject's calendar is recomputed only when an audit event was written for it since the
+    last computation (or the date changed).
+    """
     from django.utils import timezone
 
     today = today or timezone.localdate()
-    ids = [s.pk for s in subjects]
-    dates = _record_dates(all_forms(), ids)
-    statuses = latest_statuses(ids)
-    return [_calendar(subject, today, dates, statuses.get(subject.pk)) for subject in subjects]
+    stamps = _audit_stamps([s.pk for s in subjects])
+    result: dict[int, SubjectCalendar] = {}
+    with _CACHE_LOCK:
+        for subject in subjects:
+            cached = _CACHE.get(subject.pk)
+            if cached is not None and cached[0] == (stamps.get(subject.pk, 0), today):
+                result[subject.pk] = replace(cached[1], subject=subject)
+    stale = [s for s in subjects if s.pk not in result]
+    if stale:
+        ids = [s.pk for s in stale]
+        dates = _record_dates(_calendar_specs(), ids)
+        statuses = latest_statuses(ids)
+        with _CACHE_LOCK:
+            if len(_CACHE) > 10_000:
+                _CACHE.clear()
+            for subject in stale:
+                calendar = _calendar(subject, today, dates, statuses.get(subject.pk))
+                _CACHE[subject.pk] = ((stamps.get(subject.pk, 0), today), calendar)
+                result[subject.pk] = calendar
+    return [result[s.pk] for s in subjects]

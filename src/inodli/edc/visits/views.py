@@ -8,15 +8,17 @@ from django.utils import timezone
 from django.views import View
 
 from inodli.edc.core.views import StudyMemberMixin
-from inodli.edc.subjects.models import Enrolment, Subject
+from inodli.edc.subjects.models import Subject, attach_study_ids
 from inodli.edc.visits.calendar import calendars_for, latest_statuses
+
+OVERDUE_SHOWN = 50
 
 
 class DashboardView(StudyMemberMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         today = timezone.localdate()
         subjects = list(Subject.objects.all())
-        enrolments = {e.subject_id: e for e in Enrolment.objects.all()}
+        enrolments = attach_study_ids(subjects)
         statuses = latest_statuses([s.pk for s in subjects])
         calendars = calendars_for(subjects, today)
         overdue = [
@@ -24,7 +26,11 @@ class DashboardView(StudyMemberMixin, View):
             for cal in calendars
             for row in cal.overdue
         ]
-        overdue.sort(key=lambda item: (item["visit"].window_end, str(item["subject"])))
+        overdue.sort(
+            key=lambda item: (item["visit"].window_end, str(item["subject"])), reverse=True
+        )
+        overdue_total = len(overdue)
+        overdue = overdue[:OVERDUE_SHOWN]  # the most recent; each subject's page lists all
         rows = [
             {
                 "subject": cal.subject,
@@ -38,5 +44,5 @@ class DashboardView(StudyMemberMixin, View):
             }
             for cal in calendars
         ]
-        context = {"rows": rows, "overdue": overdue, "today": today}
+        context = {"rows": rows, "overdue": overdue, "overdue_total": overdue_total, "today": today}
         return render(request, "visits/dashboard.html", context)
