@@ -142,3 +142,37 @@ def test_it_equals_crr_on_fresh_random_data_with_ties(seed: int) -> None:
     d = _random_competing_risks(seed, 300)
     r = run_r(CRR_SCRIPT, {"d": d[["time", "status", "x1", "x2"]]})
     _check_crr(d, r, ["x1", "x2"])
+
+
+def test_it_equals_cmprsk_on_edge_data_zero_times_absent_groups_and_a_missing_cause() -> None:
+    require_r("cmprsk")
+    rng = np.random.default_rng(5)
+    n = 120
+    d = pd.DataFrame(
+        {
+            "time": rng.integers(0, 6, n).astype(float),  # heavy ties and times equal to 0
+            "status": rng.integers(0, 3, n),
+            "group": rng.integers(1, 4, n),
+            "stratum": rng.integers(0, 2, n),
+            "x1": rng.normal(size=n),
+            "x2": rng.integers(0, 2, n).astype(float),
+        }
+    )
+    d.loc[(d.group == 3) & (d.stratum == 1), "stratum"] = 0  # group 3 absent from stratum 1
+    d.loc[(d.group == 2) & (d.status == 2), "status"] = 0  # group 2 never has cause 2
+    r = run_r(CUMINC_SCRIPT, {"d": d})
+    for cause in (1, 2):
+        for rho in (0, 1):
+            result = gray_test(d.time, d.status, d.group, cause=cause, strata=d.stratum, rho=rho)
+            assert result.statistic == pytest.approx(
+                r[f"tests_rho{rho}"]["stat"][cause - 1], rel=1e-9
+            )
+        for label, curve in cumulative_incidence_by_group(
+            d.time, d.status, d.group, cause=cause
+        ).items():
+            expected = r["curves"][f"{label} {cause}"]
+            steps = curve.steps()
+            np.testing.assert_allclose(steps["time"], expected["time"], rtol=0)
+            np.testing.assert_allclose(steps["estimate"], expected["est"], rtol=1e-10, atol=1e-15)
+            np.testing.assert_allclose(steps["variance"], expected["var"], rtol=1e-10, atol=1e-16)
+    _check_crr(d, run_r(CRR_SCRIPT, {"d": d[["time", "status", "x1", "x2"]]}), ["x1", "x2"])

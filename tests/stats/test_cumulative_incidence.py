@@ -197,6 +197,12 @@ def test_it_rejects_missing_group_labels_and_keeps_a_flat_curve_for_a_group_with
     assert caught.value.field == "group"
     curves = cumulative_incidence_by_group([1, 2, 3, 4], [1, 0, 2, 0], ["a", "a", "b", "b"])
     assert curves["b"].table["estimate"].tolist() == [0.0, 0.0]
+    # cmprsk's format for a curve without events of the cause: (0, 0) then (last time, 0)
+    assert curves["b"].steps().to_dict("list") == {
+        "time": [0.0, 4.0],
+        "estimate": [0.0, 0.0],
+        "variance": [0.0, 0.0],
+    }
     assert "cause=1" in repr(curves["a"])
 
 

@@ -108,13 +108,12 @@ class CumulativeIncidence:
         var = jumps["variance"].to_numpy()
         before_est = np.r_[0.0, est[:-1]]
         before_var = np.r_[0.0, var[:-1]]
+        # with no event of the cause, cmprsk returns just (0, 0) and (last time, 0)
         time = np.r_[0.0, np.repeat(jumps["time"].to_numpy(), 2), t["time"].iloc[-1]]
-        estimate = np.r_[
-            0.0, np.column_stack([before_est, est]).ravel(), est[-1:] if est.size else 0.0
-        ]
-        variance = np.r_[
-            0.0, np.column_stack([before_var, var]).ravel(), var[-1:] if var.size else 0.0
-        ]
+        estimate = np.r_[0.0, np.column_stack([before_est[: est.size], est]).ravel(), est[-1:]]
+        variance = np.r_[0.0, np.column_stack([before_var[: var.size], var]).ravel(), var[-1:]]
+        if est.size == 0:
+            estimate = variance = np.zeros(2)
         return pd.DataFrame({"time": time, "estimate": estimate, "variance": variance})
 
     def plot(
