@@ -66,6 +66,8 @@ class SortedCox:
     block_starts_in_runs: IntArray  # first run of every block
     block_stratum: IntArray  # stratum of every block (non-decreasing)
     event_runs: IntArray  # runs that hold events
+    event_run_rows: IntArray  # first row of each event run
+    risk_set_rows: IntArray  # first row of the risk set (its time's block) of each event run
     deaths: FloatArray  # events in each event run (d)
     event_x_sum: FloatArray  # (p,) sum of x over events
     efron_run: IntArray  # for each event, the index of its event run (length = events)
@@ -126,7 +128,7 @@ def prepare(
         code=code,
         codes_per_stratum=codes_per_stratum,
         xt=xt,
-        moments=np.vstack((xt, xt[pair_a] * xt[pair_b])),
+        moments=_moments(xt, pair_a, pair_b),
         means=means,
         scale=scale,
         run_starts=run_starts,
@@ -134,6 +136,8 @@ def prepare(
         block_starts_in_runs=block_starts_in_runs,
         block_stratum=block_stratum,
         event_runs=event_runs,
+        event_run_rows=run_starts[event_runs],
+        risk_set_rows=run_starts[block_starts_in_runs][block_of_run[event_runs]],
         deaths=deaths,
         event_x_sum=xt[:, sorted_event].sum(axis=1),
         efron_run=efron_run,
@@ -143,6 +147,15 @@ def prepare(
         pair_b=pair_b.astype(np.int64),
         n_strata=n_strata,
     )
+
+
+def _moments(xt: FloatArray, pair_a: IntArray, pair_b: IntArray) -> FloatArray:
+    p, n = xt.shape
+    moments = np.empty((p + pair_a.size, n))
+    moments[:p] = xt
+    for row, (a, b) in enumerate(zip(pair_a, pair_b, strict=True), start=p):
+        np.multiply(xt[a], xt[b], out=moments[row])
+    return moments
 
 
 def _suffix_sums(values: FloatArray, segment: IntArray, n_segments: int) -> FloatArray:
@@ -160,6 +173,29 @@ def _suffix_sums(values: FloatArray, segment: IntArray, n_segments: int) -> Floa
         total[:, :-step] += np.where(same, total[:, step:], 0.0)
         step *= 2
     return total
+
+
+def _event_and_risk_sums(data: SortedCox, weighted: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Sums of ``weighted`` over the events of each event run and over its risk set."""
+    n = weighted.shape[1]
+    n_runs, n_blocks = data.run_starts.size, data.block_starts_in_runs.size
+    if data.n_strata == 1 and 4 * n_runs > n:
+        # Mostly distinct times: one reversed cumulative sum over the rows (the order in which
+        # coxph accumulates) beats summing a million tiny runs first.
+        suffix = np.cumsum(weighted[:, ::-1], axis=1)[:, ::-1]  # suffix[:, r] = rows r..n-1
+        first, d = data.event_run_rows, data.deaths.astype(np.int64)
+        after = first + d
+        beyond = np.where(after < n, suffix[:, np.minimum(after, n - 1)], 0.0)
+        died = suffix[:, first] - beyond
+        single = d == 1
+        died[:, single] = weighted[:, first[single]]  # exact where no subtraction is needed
+        return died, suffix[:, data.risk_set_rows]
+    per_run = weighted if n_runs == n else np.add.reduceat(weighted, data.run_starts, axis=1)
+    per_block = (
+        per_run if n_blocks == n_runs else np.add.reduceat(per_run, data.block_starts_in_runs, 1)
+    )
+    at_risk = _suffix_sums(per_block, data.block_stratum, data.n_strata)
+    return per_run[:, data.event_runs], at_risk[:, data.block_of_run[data.event_runs]]
 
 
 def _unpack(packed: FloatArray, data: SortedCox) -> FloatArray:
@@ -185,15 +221,7 @@ def evaluate(
     weighted = np.empty((1 + data.moments.shape[0], risk.size))
     weighted[0] = risk
     np.multiply(data.moments, risk, out=weighted[1:])
-    n_runs, n_blocks = data.run_starts.size, data.block_starts_in_runs.size
-    per_run = weighted if n_runs == risk.size else np.add.reduceat(weighted, data.run_starts, 1)
-    per_block = (
-        per_run if n_blocks == n_runs else np.add.reduceat(per_run, data.block_starts_in_runs, 1)
-    )
-    at_risk = _suffix_sums(per_block, data.block_stratum, data.n_strata)
-
-    died = per_run[:, data.event_runs]  # sums over the events of each event time
-    risk_set = at_risk[:, data.block_of_run[data.event_runs]]
+    died, risk_set = _event_and_risk_sums(data, weighted)
     d = data.deaths
     loglik = float(data.event_x_sum @ beta)
     if efron:
