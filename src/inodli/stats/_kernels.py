@@ -137,7 +137,7 @@ def tie_counts(time: FloatArray, event: BoolArray) -> TieCounts:
         starts = _block_starts(ordered)
         times = ordered[starts]
         total = np.diff(np.append(starts, n))
-        events_before = np.concatenate(([0], np.cumsum(flags)))
+        events_before = np.concatenate(([0], np.cumsum(flags, dtype=np.int64)))
         n_event = np.diff(events_before[np.append(starts, n)])
     total = total.astype(np.int64)
     n_event = n_event.astype(np.int64)
@@ -162,18 +162,25 @@ def counts_by_group(
             risk[:, columns].astype(np.int64),
             events[:, columns].astype(np.int64),
         )
-    event_times = np.sort(time[event])
-    distinct = event_times[_block_starts(event_times)] if event_times.size else event_times
+    pooled = tie_counts(time, event)
+    with_events = pooled.n_event > 0
+    distinct = pooled.time[with_events]
     n_risk = np.empty((n_groups, distinct.size), dtype=np.int64)
     n_event = np.empty((n_groups, distinct.size), dtype=np.int64)
     for g in range(n_groups):
         member = codes == g
         ordered, flags = _sorted_with_flags(time[member], event[member])
-        before = np.searchsorted(ordered, distinct, side="left")
-        through = np.searchsorted(ordered, distinct, side="right")
-        events_before = np.concatenate(([0], np.cumsum(flags)))
-        n_risk[g] = ordered.size - before
-        n_event[g] = events_before[through] - events_before[before]
+        starts = _block_starts(ordered)
+        ends = np.append(starts, ordered.size)
+        events_before = np.concatenate(([0], np.cumsum(flags, dtype=np.int64)))
+        # each of the group's distinct times is one of the pooled distinct times
+        where = np.searchsorted(pooled.time, ordered[starts])
+        group_total = np.zeros(pooled.time.size, dtype=np.int64)
+        group_total[where] = np.diff(ends)
+        group_events = np.zeros(pooled.time.size, dtype=np.int64)
+        group_events[where] = np.diff(events_before[ends])
+        n_risk[g] = _risk_from_totals(group_total, ordered.size)[with_events]
+        n_event[g] = group_events[with_events]
     return GroupCounts(distinct, n_risk, n_event)
 
 
