@@ -41,7 +41,9 @@ def load_rule_table(name: str) -> dict[str, Any]:
     try:
         text = resource.read_text(encoding="utf-8")
     except FileNotFoundError as error:
-        raise RuleTableError(f"rule table {name!r} is not shipped in inodli/protocol/rules") from error
+        raise RuleTableError(
+            f"rule table {name!r} is not shipped in inodli/protocol/rules"
+        ) from error
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
