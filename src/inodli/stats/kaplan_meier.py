@@ -76,6 +76,8 @@ class KaplanMeierResult:
         Greenwood SE of -log S (R survfit's ``std.err``).
     conf_level, conf_type
         How ``lower`` and ``upper`` were computed.
+    n
+        Number of subjects.
     """
 
     time: FloatArray
@@ -182,8 +184,11 @@ class KaplanMeierResult:
     def restricted_mean(self, tau: float | None = None) -> RestrictedMean:
         """Restricted mean survival time on [0, tau] with its SE, as R's print.survfit.
 
-        ``tau`` defaults to the last observed time of this curve (R's ``rmean = "individual"``
-        default; the SE follows survival's ``survmean``).
+        ``tau`` defaults to the last observed time of this curve, which is what R's
+        print.survfit uses for a single curve; for several groups R restricts all of them at
+        the largest time of any group (see
+        :func:`inodli.stats.groups.restricted_means_by_group`). The SE follows survival's
+        ``survmean``.
         """
         limit = float(self.time[-1]) if tau is None else float(as_time([tau], "tau")[0])
         estimate, std_err = restricted_mean(
