@@ -67,3 +67,9 @@ def test_it_displays_a_row_with_percent_and_ci() -> None:
     row = response_rate(literal.adsl(), literal.adrs()).as_row()
     assert row["n/N"] == "3/7"
     assert row["% (95% CI)"] == "42.9% (9.9% to 81.6%)"
+
+
+def test_it_leaves_excluded_patients_out_of_the_denominator() -> None:
+    # S07 (a non-responder) still in its primary window: 3 of 6 instead of 3 of 7
+    result = response_rate(literal.adsl(), literal.adrs(), exclude={"S07"})
+    assert (result.responders, result.n) == (3, 6)

@@ -68,3 +68,31 @@ def test_it_lets_the_design_stop_for_vod() -> None:
     status = monitoring_status(counts)
     assert status.decision == "stop: VOD/SOS"
     assert any("STOP for safety" in line for line in status.explanation)
+
+
+def test_it_leaves_out_patients_whose_primary_window_is_still_open() -> None:
+    import datetime as dt
+
+    from inodli.adam.adrs import PrimaryWindow
+    from inodli.report.monitoring import primary_pending
+
+    day = pd.Timestamp
+    adrs = pd.DataFrame(
+        {
+            "USUBJID": ["S01", "S02", "S03"],
+            "PARAMCD": "CRPRIM",
+            "AVALC": ["Y", "N", "N"],
+            # S02: no assessment in a window that closed (missed); S03: window still open
+            "ADT": [day("2025-03-01"), pd.NaT, pd.NaT],
+        }
+    )
+    windows = {
+        "S01": PrimaryWindow("S01", day("2025-03-01"), day("2025-02-22"), day("2025-03-08")),
+        "S02": PrimaryWindow("S02", day("2025-04-01"), day("2025-03-25"), day("2025-04-08")),
+        "S03": PrimaryWindow("S03", day("2025-05-01"), day("2025-04-24"), day("2025-05-08")),
+    }
+    assert primary_pending(adrs, windows, dt.date(2025, 5, 1)) == {"S03"}
+    assert primary_pending(adrs, windows, dt.date(2025, 5, 8)) == frozenset()
+    adsl, _, adae = _frames(3, set())
+    counts = monitoring_counts(adsl, adrs, adae, pending={"S03"})
+    assert (counts.responses, counts.evaluable) == (1, 2)

@@ -6,6 +6,7 @@ The primary analysis is the CR/CRi proportion among efficacy-evaluable patients 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import pandas as pd
@@ -105,9 +106,11 @@ def _responders(adrs: pd.DataFrame, paramcd: str) -> set[str]:
     return set(rows.loc[flag(rows["AVALC"]), "USUBJID"])
 
 
-def _evaluable(adsl: pd.DataFrame, population_flag: str) -> pd.DataFrame:
+def _evaluable(
+    adsl: pd.DataFrame, population_flag: str, exclude: Collection[str] = ()
+) -> pd.DataFrame:
     require_columns(adsl, "adsl", ["USUBJID", population_flag])
-    return adsl[flag(adsl[population_flag])]
+    return adsl[flag(adsl[population_flag]) & ~adsl["USUBJID"].isin(list(exclude))]
 
 
 def response_rate(
@@ -118,6 +121,7 @@ def response_rate(
     population_flag: str = "EFFFL",
     p0: float | None = P0_DEFAULT,
     endpoint: str = "CR/CRi at 1 month",
+    exclude: Collection[str] = (),
 ) -> ResponseRate:
     """Proportion of ``population_flag`` subjects whose ``paramcd`` response is 'Y'.
 
@@ -132,6 +136,9 @@ def response_rate(
     p0 : float or None, default 0.30
         Null response rate of the one-sided exact test (see :data:`P0_JUSTIFICATION`);
         None skips the test.
+    exclude : collection of str
+        Subjects left out of the denominator, e.g. those whose primary window is still open
+        at an interim cut-off (:func:`inodli.report.monitoring.primary_pending`).
 
     Returns
     -------
@@ -143,7 +150,7 @@ def response_rate(
     .. [1] Clopper CJ, Pearson ES. Biometrika 1934;26:404-413.
     """
     null = _check_p0(p0)
-    population = _evaluable(adsl, population_flag)
+    population = _evaluable(adsl, population_flag, exclude)
     responders = _responders(adrs, paramcd) & set(population["USUBJID"])
     return _rate(endpoint, population_flag, len(responders), len(population), null)
 
@@ -155,9 +162,10 @@ def response_rate_by_dli(
     paramcd: str = "CRPRIM",
     population_flag: str = "EFFFL",
     endpoint: str = "CR/CRi at 1 month",
+    exclude: Collection[str] = (),
 ) -> dict[str, ResponseRate]:
     """The response rate in DLI and no-DLI patients (descriptive: no test, DLI not randomised)."""
-    population = _evaluable(adsl, population_flag)
+    population = _evaluable(adsl, population_flag, exclude)
     groups = dli_group(population)
     responders = _responders(adrs, paramcd)
     out = {}

@@ -13,17 +13,39 @@ this module only counts, from the captured data:
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
 
+from inodli.adam.adrs import PrimaryWindow
 from inodli.design.trial import TRIAL_DESIGN, MonitoringStatus, TrialDesign, trial_monitoring_status
 from inodli.report._frames import flag, require_columns
 
-__all__ = ["MonitoringCounts", "monitoring_counts", "monitoring_status"]
+__all__ = ["MonitoringCounts", "monitoring_counts", "monitoring_status", "primary_pending"]
 
 VOD_PATTERN = r"sinusoidal obstruction|veno-?occlusive"
 AGVHD_PATTERN = r"acute graft.versus.host"
+
+
+def primary_pending(
+    adrs: pd.DataFrame, windows: Mapping[str, PrimaryWindow], cutoff: dt.date
+) -> frozenset[str]:
+    """Subjects whose primary response is not known yet at ``cutoff``.
+
+    ADRS.CRPRIM says ``N`` without a source record (ADT missing) both when the primary
+    assessment was missed and when its window has not closed yet; only the second is
+    pending. A subject is pending when CRPRIM has no ADT and the window ends after the
+    cut-off. Interim analyses leave them out of the denominator instead of counting them as
+    non-responders (which would push the futility rule early).
+    """
+    require_columns(adrs, "adrs", ["USUBJID", "PARAMCD", "ADT"])
+    rows = adrs[(adrs["PARAMCD"] == "CRPRIM") & adrs["ADT"].isna()]
+    limit = pd.Timestamp(cutoff)
+    return frozenset(
+        str(u) for u in rows["USUBJID"] if str(u) in windows and windows[str(u)].end > limit
+    )
 
 
 @dataclass(frozen=True)
@@ -63,17 +85,23 @@ def monitoring_counts(
     adae: pd.DataFrame,
     *,
     n1: int = TRIAL_DESIGN.n1,
+    pending: Collection[str] = (),
 ) -> MonitoringCounts:
     """Count responses, VOD/SOS and grade III-IV aGVHD after DLI (module docstring).
 
     ``n1`` is the stage-1 size: ``stage1_responses`` counts the responses among the first
     ``n1`` evaluable patients by first-dose date (None while fewer are evaluable).
+    ``pending`` (see :func:`primary_pending`) are left out of the response counts.
     """
     require_columns(adsl, "adsl", ["USUBJID", "SAFFL", "DLIFL", "DLIDT", "TRTSDT"])
     require_columns(adrs, "adrs", ["USUBJID", "PARAMCD", "AVALC"])
     require_columns(adae, "adae", ["USUBJID", "AETERM", "ATOXGR", "ASTDT", "TRTEMFL"])
     treated = adsl[flag(adsl["SAFFL"])]
-    primary = adrs[(adrs["PARAMCD"] == "CRPRIM") & adrs["USUBJID"].isin(treated["USUBJID"])]
+    primary = adrs[
+        (adrs["PARAMCD"] == "CRPRIM")
+        & adrs["USUBJID"].isin(treated["USUBJID"])
+        & ~adrs["USUBJID"].isin(list(pending))
+    ]
     primary = primary.merge(treated[["USUBJID", "TRTSDT"]], on="USUBJID")
     primary = primary.sort_values(["TRTSDT", "USUBJID"]).reset_index(drop=True)
     responded = flag(primary["AVALC"])

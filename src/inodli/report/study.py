@@ -14,7 +14,7 @@ import pandas as pd
 
 from inodli import __version__
 from inodli.adam.adae import derive_adae
-from inodli.adam.adrs import derive_adrs
+from inodli.adam.adrs import derive_adrs, primary_windows
 from inodli.adam.adsl import derive_adsl
 from inodli.adam.adtte import derive_adtte
 from inodli.adam.raw import RawStudy
@@ -28,7 +28,12 @@ from inodli.report.efficacy import (
     response_rate,
     response_rate_by_dli,
 )
-from inodli.report.monitoring import MonitoringCounts, monitoring_counts, monitoring_status
+from inodli.report.monitoring import (
+    MonitoringCounts,
+    monitoring_counts,
+    monitoring_status,
+    primary_pending,
+)
 from inodli.report.safety import ae_incidence
 from inodli.report.survival import (
     CompetingRisksSummary,
@@ -129,7 +134,14 @@ def build_study_report(
     bor = adrs[adrs["PARAMCD"] == "BOR"].set_index("USUBJID")["AVALC"]
     lanes, events = swimmer_data(raw, adsl)
     with_blasts = adsl.assign(BLASTBL=adsl["USUBJID"].map(baseline_blasts(raw, adsl)))
-    counts = monitoring_counts(adsl, adrs, adae)
+    pending = primary_pending(adrs, primary_windows(adsl, raw), raw.cutoff)
+    if pending:
+        notes.append(
+            f"{len(pending)} treated patient(s) had not reached the end of the primary "
+            "assessment window at the cut-off; they are left out of the CR/CRi denominator "
+            "and the stopping rules until their response is known."
+        )
+    counts = monitoring_counts(adsl, adrs, adae, pending=pending)
     return StudyReport(
         source=source,
         cutoff=raw.cutoff,
@@ -142,8 +154,8 @@ def build_study_report(
         adae=adae,
         consort=consort_counts(adsl),
         baseline=baseline_table(with_blasts),
-        primary=response_rate(adsl, adrs, p0=p0),
-        primary_by_dli=response_rate_by_dli(adsl, adrs),
+        primary=response_rate(adsl, adrs, p0=p0, exclude=pending),
+        primary_by_dli=response_rate_by_dli(adsl, adrs, exclude=pending),
         mrd=mrd_negative_rate(adsl, adrs),
         mrd_by_dli=response_rate_by_dli(adsl, adrs, paramcd="MRDNEG", endpoint="MRD negativity"),
         survival=survival,

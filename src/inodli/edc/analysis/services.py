@@ -69,14 +69,16 @@ class MonitoringSnapshot:
 def current_monitoring() -> MonitoringSnapshot:
     """Counts for the monitoring rules from the current data, and the decision."""
     from inodli.adam.adae import derive_adae
-    from inodli.adam.adrs import derive_adrs
+    from inodli.adam.adrs import derive_adrs, primary_windows
     from inodli.adam.adsl import derive_adsl
-    from inodli.report.monitoring import monitoring_counts, monitoring_status
+    from inodli.report.monitoring import monitoring_counts, monitoring_status, primary_pending
 
     raw = current_raw_study()
     if _treated(raw) == 0:
         counts = MonitoringCounts(0, 0, None, 0, 0, 0, 0)
         return MonitoringSnapshot(raw.cutoff, counts, trial_monitoring_status())
     adsl = derive_adsl(raw)
-    counts = monitoring_counts(adsl, derive_adrs(adsl, raw), derive_adae(adsl, raw))
+    adrs = derive_adrs(adsl, raw)
+    pending = primary_pending(adrs, primary_windows(adsl, raw), raw.cutoff)
+    counts = monitoring_counts(adsl, adrs, derive_adae(adsl, raw), pending=pending)
     return MonitoringSnapshot(raw.cutoff, counts, monitoring_status(counts))
