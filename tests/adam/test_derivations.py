@@ -222,3 +222,33 @@ def test_it_derives_without_optional_domains() -> None:
     assert data["ADSL"]["DLIDT"].isna().all()
     mrd = data["ADRS"][data["ADRS"]["PARAMCD"] == "MRDNEG"]
     assert set(mrd["AVALC"]) == {"N"}
+
+
+def test_it_takes_the_earliest_exit_as_the_reason_and_codes_it() -> None:
+    frames = literal_frames()
+    extra = pd.DataFrame(
+        [
+            {
+                "USUBJID": "S01",
+                "DSSEQ": 2,
+                "DSDECOD": "OFF STUDY",
+                "DSSTDTC": "2025-07-01",
+                "DSCAUSE": None,
+            },
+            {
+                "USUBJID": "S01",
+                "DSSEQ": 3,
+                "DSDECOD": "WITHDRAWAL",
+                "DSSTDTC": "2025-08-01",
+                "DSCAUSE": None,
+            },
+        ]
+    )
+    raw = literal_study(ds=pd.concat([frames["ds"], extra], ignore_index=True))
+    adsl = derive_adsl(raw)
+    s01 = adsl.set_index("USUBJID").loc["S01"]
+    assert (s01["EOSSTT"], s01["DCSREAS"]) == ("DISCONTINUED", "OFF STUDY")
+    assert s01["EOSDT"] == pd.Timestamp("2025-07-01")
+    # last contact is now the withdrawal on 2025-08-01: 31+28+31+30+31+30+31 = 212 days
+    os_ = derive_adtte(adsl, raw).set_index(["USUBJID", "PARAMCD"]).loc[("S01", "OS")]
+    assert (os_["AVAL"], os_["CNSR"]) == (212.0, 7)

@@ -115,7 +115,9 @@ def study(db: None) -> dict[str, Any]:
         nurse,
     )
     consented_subject(nurse, on=CONSENT)  # screened, never enrolled: not in the extract
-    return {"first": first.study_id, "second": second.study_id}
+    # Subject.study_id is cached on the instance (possibly before enrolment): ask the table.
+    ids = dict(m.Enrolment.objects.values_list("subject_id", "study_id"))
+    return {"first": ids[first.pk], "second": ids[second.pk]}
 
 
 def test_it_extracts_demographics_and_exposure(study: dict[str, Any]) -> None:
@@ -164,3 +166,18 @@ def test_its_output_feeds_the_derivations(study: dict[str, Any]) -> None:
     assert (os_["AVAL"], os_["CNSR"]) == (73.0, 0)
     pfs = adtte[(adtte["USUBJID"] == study["first"]) & (adtte["PARAMCD"] == "PFS")].iloc[0]
     assert (pfs["AVAL"], pfs["CNSR"]) == (54.0, 0)  # relapse 2026-03-01: 25 + 28 + 1
+
+
+def test_the_export_command_reads_the_database(study: dict[str, Any], tmp_path: Any) -> None:
+    from click.testing import CliRunner
+
+    from inodli.cli import main
+
+    result = CliRunner().invoke(
+        main,
+        ["export", "adam", "--out", str(tmp_path), "--format", "csv", "--cutoff", "2026-06-30"],
+    )
+    assert result.exit_code == 0, result.output
+    adsl = pd.read_csv(tmp_path / "adam" / "adsl.csv")
+    assert sorted(adsl["USUBJID"]) == sorted(study.values())
+    assert adsl.set_index("USUBJID").loc[study["first"], "TRTSDT"] == "2026-01-06"

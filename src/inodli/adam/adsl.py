@@ -212,22 +212,16 @@ def derive_vars_disposition(adsl: pd.DataFrame, raw: RawStudy) -> pd.DataFrame:
     ds = raw.ds.sort_values(["USUBJID", "DSSTDTC", "DSSEQ"])
     out = adsl.copy()
     out["EOSSTT"], out["DCSREAS"], out["EOSDT"] = "ONGOING", "", pd.NaT
-    for decod, status in (
-        ("COMPLETED", "COMPLETED"),
-        ("OFF STUDY", "DISCONTINUED"),
-        ("LOST TO FOLLOW-UP", "DISCONTINUED"),
-        ("WITHDRAWAL", "DISCONTINUED"),
-        ("DEATH", "DISCONTINUED"),
-    ):
-        # Later assignments win: death overrides withdrawal, which overrides completion.
-        first = ds[ds["DSDECOD"] == decod].groupby("USUBJID").first()
+    # Later steps win: an exit overrides completion, and death overrides everything.
+    steps = (("COMPLETED",), ("OFF STUDY", "LOST TO FOLLOW-UP", "WITHDRAWAL"), ("DEATH",))
+    for codes in steps:
+        first = ds[ds["DSDECOD"].isin(codes)].groupby("USUBJID").first()
         if first.empty:
             continue
         hit = out["USUBJID"].isin(first.index)
-        if decod in ("OFF STUDY", "LOST TO FOLLOW-UP", "WITHDRAWAL"):
-            hit &= out["DCSREAS"].isin(["", "COMPLETED"])
-        out.loc[hit, "EOSSTT"] = status
-        out.loc[hit, "DCSREAS"] = "" if status == "COMPLETED" else decod
+        reason = lookup(out.loc[hit, "USUBJID"], first["DSDECOD"])
+        out.loc[hit, "EOSSTT"] = "COMPLETED" if codes == ("COMPLETED",) else "DISCONTINUED"
+        out.loc[hit, "DCSREAS"] = "" if codes == ("COMPLETED",) else reason
         out.loc[hit, "EOSDT"] = lookup(out.loc[hit, "USUBJID"], first["DSSTDTC"])
     out["EOSDT"] = out["EOSDT"].astype("datetime64[ns]")
     return out

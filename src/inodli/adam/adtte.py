@@ -15,7 +15,7 @@ Conventions
 - CNSR: 0 event; 1 event-free at the data cut-off (last assessment or last known alive);
   2 lost to follow-up; 3 withdrew consent; 4 administrative censoring at 730 days; 5 no
   assessment after the start (censored at Day 0); 6 the competing event occurred first
-  (CIR: death without relapse; NRM: relapse/progression).
+  (CIR: death without relapse; NRM: relapse/progression); 7 off study for another reason.
 - CRSTAT, on CIR and NRM rows: 0 censored, 1 relapse/progression, 2 death without prior
   relapse/progression (NRM, whatever the recorded cause, the usual transplant definition),
   except that a death with DSCAUSE ``RELAPSE`` and no recorded relapse counts as relapse.
@@ -241,6 +241,7 @@ def _censor_set(kind: str, what: str) -> tuple[TteSource, ...]:
     return (
         TteSource(kind, 2, f"LOST TO FOLLOW-UP: {what.upper()}", when="LOST TO FOLLOW-UP"),
         TteSource(kind, 3, f"WITHDREW CONSENT: {what.upper()}", when="WITHDRAWAL"),
+        TteSource(kind, 7, f"OFF STUDY: {what.upper()}", when="OFF STUDY"),
         TteSource(kind, 1, f"{what.upper()}"),
     )
 
