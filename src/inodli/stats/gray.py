@@ -65,14 +65,13 @@ def _group_counts(
     time: FloatArray, kind: npt.NDArray[np.int64], codes: npt.NDArray[np.int64], n_groups: int
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """At each distinct event time (rows) and group (columns): at risk, cause events, others."""
-    counts = tie_counts(time, codes * 3 + kind, 3 * n_groups).counts.reshape(-1, n_groups, 3)
-    at_risk = np.cumsum(counts.sum(axis=2)[::-1], axis=0)[::-1]
-    with_events = (counts[:, :, 1:].sum(axis=(1, 2))) > 0
-    return (
-        at_risk[with_events].astype(np.float64),
-        counts[with_events, :, 1].astype(np.float64),
-        counts[with_events, :, 2].astype(np.float64),
-    )
+    counts = tie_counts(time, codes * 3 + kind, 3 * n_groups).counts  # column 3 g + kind
+    cause = counts[:, 1::3].astype(np.float64)
+    other = counts[:, 2::3].astype(np.float64)
+    ending = counts[:, 0::3] + cause + other  # observations of each group ending at t_j
+    at_risk = np.cumsum(ending[::-1], axis=0)[::-1]
+    with_events = (cause + other).any(axis=1)
+    return at_risk[with_events], cause[with_events], other[with_events]
 
 
 def _shift_down(values: FloatArray, first: float) -> FloatArray:
@@ -118,8 +117,10 @@ def _stratum_score(
     score = weight[:, None] * (d1 - nd1[:, None] * risk_sets / risk_sets.sum(axis=1)[:, None])
     score = np.where(present, score, 0.0).sum(axis=0)
 
-    a = np.einsum("t,tij->tij", weight, np.eye(n_groups) * h[:, None, :])
-    a -= (weight / total_h)[:, None, None] * h[:, :, None] * h[:, None, :]
+    # a_t = w_t (diag(h_t) - h_t h_t' / H_t)
+    a = -(weight / total_h)[:, None, None] * h[:, :, None] * h[:, None, :]
+    diagonal = np.arange(n_groups)
+    a[:, diagonal, diagonal] += weight[:, None] * h
     c = np.cumsum(a * (nd1 / (total_h * (1.0 - pooled_before)))[:, None, None], axis=0)
 
     # events of the cause
@@ -137,7 +138,8 @@ def _stratum_score(
     u4 = np.where(competing, (1.0 - pooled)[:, None] / km_after, 0.0)
     tie2 = np.where(d2 > 1, 1.0 - (d2 - 1.0) / (safe_rs - 1.0), 1.0)
     u3 = np.where(competing, tie2 * km_before**2 * d2 / safe_rs**2, 0.0)
-    b = a - t4[:, None, :] * c
+    b = a  # a is not needed any more: b = a - t4 c, in place
+    b -= t4[:, None, :] * c
     g = u4**2 * u3
     variance = _weighted_gram(b, t3) + _weighted_gram(c, g)
     v3 = (t4**2 * t3 + g).sum(axis=0)
