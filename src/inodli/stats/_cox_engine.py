@@ -67,6 +67,7 @@ class SortedCox:
     block_stratum: IntArray  # stratum of every block (non-decreasing)
     event_runs: IntArray  # runs that hold events
     event_run_rows: IntArray  # first row of each event run
+    tied_runs: IntArray  # event runs with more than one event (only these need event sums)
     risk_set_rows: IntArray  # first row of the risk set (its time's block) of each event run
     deaths: FloatArray  # events in each event run (d)
     event_x_sum: FloatArray  # (p,) sum of x over events
@@ -137,6 +138,7 @@ def prepare(
         block_stratum=block_stratum,
         event_runs=event_runs,
         event_run_rows=run_starts[event_runs],
+        tied_runs=np.flatnonzero(d_int > 1),
         risk_set_rows=run_starts[block_starts_in_runs][block_of_run[event_runs]],
         deaths=deaths,
         event_x_sum=xt[:, sorted_event].sum(axis=1),
@@ -176,26 +178,28 @@ def _suffix_sums(values: FloatArray, segment: IntArray, n_segments: int) -> Floa
 
 
 def _event_and_risk_sums(data: SortedCox, weighted: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Sums of ``weighted`` over the events of each event run and over its risk set."""
+    """Sums of ``weighted`` over each tied event run's events, and over every risk set.
+
+    Event sums enter only Efron's correction, which vanishes for a single event, so they are
+    formed for tied runs only.
+    """
     n = weighted.shape[1]
     n_runs, n_blocks = data.run_starts.size, data.block_starts_in_runs.size
     if data.n_strata == 1 and 4 * n_runs > n:
         # Mostly distinct times: one reversed cumulative sum over the rows (the order in which
         # coxph accumulates) beats summing a million tiny runs first.
         suffix = np.cumsum(weighted[:, ::-1], axis=1)[:, ::-1]  # suffix[:, r] = rows r..n-1
-        first, d = data.event_run_rows, data.deaths.astype(np.int64)
-        after = first + d
-        beyond = np.where(after < n, suffix[:, np.minimum(after, n - 1)], 0.0)
-        died = suffix[:, first] - beyond
-        single = d == 1
-        died[:, single] = weighted[:, first[single]]  # exact where no subtraction is needed
-        return died, suffix[:, data.risk_set_rows]
+        first = data.event_run_rows[data.tied_runs]
+        after = first + data.deaths[data.tied_runs].astype(np.int64)
+        beyond = suffix[:, np.minimum(after, n - 1)] * (after < n)
+        return suffix[:, first] - beyond, suffix[:, data.risk_set_rows]
     per_run = weighted if n_runs == n else np.add.reduceat(weighted, data.run_starts, axis=1)
     per_block = (
         per_run if n_blocks == n_runs else np.add.reduceat(per_run, data.block_starts_in_runs, 1)
     )
     at_risk = _suffix_sums(per_block, data.block_stratum, data.n_strata)
-    return per_run[:, data.event_runs], at_risk[:, data.block_of_run[data.event_runs]]
+    died = per_run[:, data.event_runs[data.tied_runs]]
+    return died, at_risk[:, data.block_of_run[data.event_runs]]
 
 
 def _unpack(packed: FloatArray, data: SortedCox) -> FloatArray:
@@ -221,13 +225,17 @@ def evaluate(
     weighted = np.empty((1 + data.moments.shape[0], risk.size))
     weighted[0] = risk
     np.multiply(data.moments, risk, out=weighted[1:])
-    died, risk_set = _event_and_risk_sums(data, weighted)
+    died, risk_set = _event_and_risk_sums(data, weighted)  # died: tied runs only
     d = data.deaths
+    tied = data.tied_runs
     loglik = float(data.event_x_sum @ beta)
+    s1, e1 = risk_set[1 : 1 + p], died[1 : 1 + p]
     if efron:
         run = data.efron_run
         f = data.efron_fraction
-        denominator = risk_set[0][run] - f * died[0][run]
+        died_risk = np.zeros(d.size)
+        died_risk[tied] = died[0]
+        denominator = risk_set[0][run] - f * died_risk[run]
         loglik -= float(np.log(denominator).sum())
         terms = np.empty((5, f.size))  # 1/D, f/D, 1/D^2, f/D^2, f^2/D^2 per event
         np.divide(1.0, denominator, out=terms[0])
@@ -239,21 +247,21 @@ def evaluate(
             w1, wf, w11, w1f, wff = terms
         else:
             w1, wf, w11, w1f, wff = np.add.reduceat(terms, data.efron_starts, axis=1)
+        wf, w1f, wff = wf[tied], w1f[tied], wff[tied]  # zero for untied runs (f = 0)
+        score = data.event_x_sum - (s1 @ w1 - e1 @ wf)
+        # Sum over the Efron terms of the weighted second moment minus the outer product of
+        # the weighted mean, with mean_l = (S1 - f E1) / D_l; expanded so that every sum
+        # runs over event runs, not over events.
+        second = risk_set[1 + p :] @ w1 - died[1 + p :] @ wf
+        cross = (s1[:, tied] * w1f) @ e1.T
+        outer = (s1 * w11) @ s1.T - cross - cross.T + (e1 * wff) @ e1.T
     else:
         denominator = risk_set[0]
         loglik -= float((d * np.log(denominator)).sum())
         w1 = d / denominator
-        wf = np.zeros_like(d)
-        w11 = d / denominator**2
-        w1f = wff = wf
-    s1, e1 = risk_set[1 : 1 + p], died[1 : 1 + p]
-    score = data.event_x_sum - (s1 @ w1 - e1 @ wf)
-    # Sum over the Efron terms of the weighted second moment minus the outer product of
-    # the weighted mean, with mean_l = (S1 - f E1) / D_l; expanded so that every sum runs
-    # over event runs, not over events.
-    second = risk_set[1 + p :] @ w1 - died[1 + p :] @ wf
-    cross = (s1 * w1f) @ e1.T
-    outer = (s1 * w11) @ s1.T - cross - cross.T + (e1 * wff) @ e1.T
+        score = data.event_x_sum - s1 @ w1
+        second = risk_set[1 + p :] @ w1
+        outer = (s1 * (w1 / denominator)) @ s1.T
     return loglik, score, _unpack(second, data) - outer
 
 
