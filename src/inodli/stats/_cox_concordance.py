@@ -6,13 +6,14 @@ time and are not counted). It is concordant when i has the larger linear predict
 discordant when the smaller, tied when equal; concordance = (concordant + tied / 2) /
 comparable, as in ``survival::concordancefit(..., reverse = TRUE)`` with ``timewt = "n"``.
 
-Counting uses the binary digits of each row's time code (``2 * time_rank + censored``):
-rows are kept ordered by linear predictor inside groups that share the code's leading
-digits, and at each digit, from the most significant down, every event whose digit is 0
-meets the rows of its group whose digit is 1 (necessarily later). The number of those placed
-before it in predictor order is its count of concordant partners first separated at that
-digit. A stable partition on the digit then refines the groups. Each digit costs a few
-linear passes, so the whole count is one sort plus O(n log n) without a Python loop over rows.
+Counting uses the binary digits of each row's time code (``2 * time_rank + censored``).
+Rows start sorted by (stratum, linear predictor, time code). At each digit, from the most
+significant down, rows sharing the stratum and the digits above are contiguous and still in
+predictor order; every event whose digit is 0 meets the rows of its group whose digit is 1
+(necessarily later), and those placed before it have a smaller predictor: its concordant
+partners first separated at that digit. A stable partition on the digit (all 0s, then all 1s,
+as in a wavelet matrix) prepares the next digit. Each digit costs a few linear passes, so the
+whole count is one sort plus O(n log n) work without a Python loop over rows or times.
 """
 
 from __future__ import annotations
