@@ -60,7 +60,8 @@ class TestSession(PersonaTest):
         ).timestamp()
         session.save()
         response = client.get("/subjects/")
-        assert response.status_code == 302 and response["Location"].startswith("/login/")
+        assert response.status_code == 302
+        assert response["Location"].startswith("/login/")
         assert LoginEvent.objects.filter(outcome="timeout", username="nurse").exists()
 
 
@@ -107,4 +108,5 @@ def test_it_refuses_to_start_in_production_without_a_secret_key(tmp_path) -> Non
         text=True,
         check=False,
     )
-    assert result.returncode != 0 and "INODLI_SECRET_KEY" in result.stderr
+    assert result.returncode != 0
+    assert "INODLI_SECRET_KEY" in result.stderr
