@@ -90,3 +90,14 @@ def test_it_records_a_grade_change_as_a_new_row(client, nurse):
     assert response.status_code == 302
     assert list(event.grades.values_list("grade", flat=True)) == [3, 4]
     assert event.worst_grade() == 4
+
+
+def test_it_shows_the_ctcae_grade_definitions_of_the_chosen_term(client, nurse):
+    subject = enrolled_subject(nurse)
+    client.force_login(nurse)
+    page = client.post(
+        url(subject, "AE"),
+        {"term": "Sinusoidal obstruction syndrome", "started_on": ON.isoformat(), "preview": "1"},
+    ).content.decode()
+    grades = page[page.index('id="ctcae-grades"') :]
+    assert "Blood bilirubin &gt;5 mg/dL" in grades  # CTCAE v5.0 SOS grade 3

@@ -13,6 +13,8 @@ from inodli.edc.core.forms import RecordForm
 from inodli.edc.core.views import RecordFormView
 from inodli.edc.safety.adverse_events import lab_grade_suggestions
 from inodli.edc.safety.aesi import AESI_CATEGORIES
+from inodli.errors import InputError
+from inodli.protocol.ctcae_terms import CtcaeTermText, ctcae_term_text
 
 __all__ = ["AdverseEventView", "GvhdView"]
 
@@ -49,7 +51,19 @@ class AdverseEventView(_Preview):
             "suggestions": lab_grade_suggestions(self.subject, on),
             "suggestions_on": on,
             "aesi_categories": AESI_CATEGORIES,
+            "term_text": self._term_text(form),
         }
+
+    def _term_text(self, form: RecordForm) -> CtcaeTermText | None:
+        """The CTCAE v5.0 grade definitions of the chosen term, when the trial's table has it."""
+        if form.is_bound:
+            term = form.data.get("term", "")
+        else:
+            term = getattr(self.record, "term", "") if self.record is not None else ""
+        try:
+            return ctcae_term_text(str(term)) if term else None
+        except InputError:
+            return None
 
 
 class AdverseEventGradeView(AdverseEventView):

@@ -163,9 +163,11 @@ def complete_ino_administration(record: InoAdministration) -> DoseProposal:
     """Fill the computed fields of ``record`` and apply the administration's rules.
 
     Rules, in order: enrolment before the date (consent is checked by the base record); the
-    dose computed by the protocol; a dispensed dose further than :func:`dose_tolerance` from
-    the calculated one needs a reason; giving a dose the protocol says to hold or stop needs a
-    reason. The dispensed dose and volume default to the preparation sheet's.
+    dose computed by the protocol; a date outside the protocol's windows needs a reason
+    (:func:`inodli.edc.treatment.windows.schedule_deviations`); a dispensed dose further than
+    :func:`dose_tolerance` from the calculated one needs a reason; giving a dose the protocol
+    says to hold or stop needs a reason. The dispensed dose and volume default to the
+    preparation sheet's.
     """
     subject = record.subject
     AfterEnrolmentValidator("administered_on")(
