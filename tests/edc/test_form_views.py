@@ -124,3 +124,31 @@ class TestConsentFormOverHttp(PersonaTest):
         page = client.get(reverse("audit:subject", args=[subject.pk])).content.decode()
         assert "duplicate entry" in page
         assert "data_manager" in page
+
+
+class TestSubjectAuditView(PersonaTest):
+    def test_it_lists_who_when_field_old_new_and_reason(self, client):
+        subject = consented_subject(self.nurse)
+        consent = Consent.objects.get(subject=subject)
+        client.force_login(self.investigator)
+        data = {
+            "consent_date": "2026-01-05",
+            "consent_version": "1.1",
+            "obtained_by": "Dr Chen",
+            "version": "1",
+            "reason": "version misread",
+        }
+        assert client.post(_edit_url(subject, consent), data).status_code == 302
+        client.force_login(self.monitor)
+        response = client.get(reverse("audit:subject", args=[subject.pk]))
+        assert response.status_code == 200
+        html = response.content.decode()
+        row = html[html.index("<td>consent_version</td>") :][:200]
+        assert "<td>1.0</td><td>1.1</td>" in row.replace("\n", "")
+        assert "version misread" in html
+        assert "investigator" in html
+
+    def test_it_is_read_only(self, client):
+        subject = consented_subject(self.nurse)
+        client.force_login(self.data_manager)
+        assert client.post(reverse("audit:subject", args=[subject.pk])).status_code == 405
