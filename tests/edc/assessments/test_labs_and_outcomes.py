@@ -136,3 +136,15 @@ def test_it_refuses_a_record_dated_after_the_death(nurse):
     with pytest.raises(ValidationError) as caught:
         liver_tests(subject, nurse, ON + dt.timedelta(days=3))
     assert "collected_on" in caught.value.message_dict
+
+
+def test_it_finds_the_last_date_known_alive_across_all_records(nurse):
+    from inodli.edc.assessments.derivations import last_known_alive
+
+    subject = enrolled_subject(
+        nurse
+    )  # consent, eligibility, enrolment, height/weight on 2026-01-05
+    assert last_known_alive(subject) == dt.date(2026, 1, 5)
+    liver_tests(subject, nurse, ON)
+    record_survival(subject, nurse, last_known_alive_on=dt.date(2026, 6, 30), method="phone")
+    assert last_known_alive(subject) == dt.date(2026, 6, 30)

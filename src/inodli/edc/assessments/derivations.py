@@ -36,6 +36,7 @@ __all__ = [
     "complete_death",
     "complete_marrow",
     "complete_response",
+    "last_known_alive",
     "later_records",
     "response_inputs",
 ]
@@ -235,6 +236,18 @@ def later_records(
         if latest is not None:
             found.append((str(model._meta.verbose_name), latest))
     return found
+
+
+def last_known_alive(subject: Any) -> dt.date | None:
+    """The latest date the subject is known to have been alive: the latest clinical date of any
+    record (a survival contact, a visit, a dose, a lab), or None when nothing is recorded.
+
+    A subject who died is not "alive" on the date of death; use the death record for them.
+    """
+    from inodli.edc.assessments.models import Death as DeathModel
+
+    dates = [when for _what, when in later_records(subject, dt.date.min, DeathModel)]
+    return max(dates, default=None)
 
 
 def complete_death(record: Death) -> None:
