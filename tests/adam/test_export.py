@@ -118,3 +118,23 @@ def test_it_writes_csv_and_a_dictionary(tmp_path: Path) -> None:
     assert cnsr[0]["LABEL"] == "Censor"
     with pytest.raises(InputError, match="format"):
         export_datasets(literal_study(), tmp_path, fmt="sas7bdat")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("subjects", [[], ["S06"], ["S01"], ["S03"], ["S07"], ["S02", "S06"]])
+def test_it_exports_and_summarises_an_early_small_study(
+    tmp_path: Path, subjects: list[str]
+) -> None:
+    # Early in the trial the database holds a few subjects, some without any event, response
+    # or DLI: every dataset, export and summary must still be produced.
+    from tests.adam.literal import literal_frames
+
+    from inodli.adam.ctgov import ctgov_summary
+    from inodli.adam.raw import RawStudy
+
+    frames = {k: v[v["USUBJID"].isin(subjects)] for k, v in literal_frames().items()}
+    raw = RawStudy(cutoff="2025-12-31", **frames)
+    export_datasets(raw, tmp_path)
+    summary = ctgov_summary(raw)
+    assert summary["participant_flow"]["enrolled"] == len(subjects)
+    adtte, _ = read_xport(tmp_path / "adam" / "adtte.xpt")
+    assert set(adtte["USUBJID"]) == set(subjects) - {"S06"}  # S06 was never dosed

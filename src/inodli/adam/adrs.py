@@ -263,7 +263,8 @@ def derive_adrs(adsl: pd.DataFrame, raw: RawStudy) -> pd.DataFrame:
         derive_param_crprim(adsl, raw),
         derive_param_mrdneg(adsl, raw),
     ]
-    adrs = pd.concat([p for p in parts if not p.empty], ignore_index=True)
-    if adrs.empty:
+    filled = [p for p in parts if not p.empty]
+    if not filled:
         return parts[0]
+    adrs = pd.concat(filled, ignore_index=True)
     return adrs.sort_values(["USUBJID", "PARAMCD", "ADT"], kind="stable").reset_index(drop=True)

@@ -203,6 +203,7 @@ def derive_param_tte(
     ]
     out = pd.DataFrame(rows, columns=columns)
     out["SRCSEQ"] = out["SRCSEQ"].astype("float64")
+    out["AVAL"] = out["AVAL"].astype("float64")
     for column in ("CNSR", "CRSTAT"):
         out[column] = out[column].astype("int64")
     for column in ("STARTDT", "ADT"):
@@ -323,5 +324,6 @@ def derive_adtte(adsl: pd.DataFrame, raw: RawStudy) -> pd.DataFrame:
         derive_param_dor(adsl, records),
         derive_param_cir_nrm(adsl, records),
     ]
-    out = pd.concat(parts, ignore_index=True)
+    filled = [p for p in parts if not p.empty]
+    out = pd.concat(filled, ignore_index=True) if filled else parts[0]
     return out.sort_values(["USUBJID", "PARAMCD"], kind="stable").reset_index(drop=True)

@@ -121,6 +121,17 @@ def _cif(adtte: pd.DataFrame, paramcd: str, cause: int) -> dict[str, Any]:
     out: dict[str, Any] = {"n": len(rows), "events": int((rows["CRSTAT"] == cause).sum())}
     if rows.empty:
         return out
+    if out["events"] == 0:
+        # No event of this cause: the incidence is 0 up to the last follow-up time, unknown
+        # after it (cmprsk::timepoints gives NA there); no interval is estimable.
+        last = float(rows["AVAL"].max())
+        out.update(
+            incidence_1y=0.0 if last >= YEARS[0] else None,
+            incidence_2y=0.0 if last >= YEARS[1] else None,
+            ci95_1y=[None, None],
+            ci95_2y=[None, None],
+        )
+        return out
     fit = cumulative_incidence(rows["AVAL"].to_numpy(), rows["CRSTAT"].to_numpy(), cause=cause)
     at = fit.at(list(YEARS))
     out.update(
@@ -257,8 +268,8 @@ def ctgov_text(summary: dict[str, Any]) -> str:
         + (", ".join(f"{k} {v}" for k, v in flow["not_completed"].items()) or "none"),
         "",
         f"Baseline (n = {base['n']})",
-        f"  age median {base['age_years']['median']} (range {base['age_years']['min']}-"
-        f"{base['age_years']['max']}); sex {base['sex']}; disease {base['disease_type']}",
+        f"  age median {_val(base['age_years']['median'])} (range "
+        f"{_val(base['age_years']['min'])}-{_val(base['age_years']['max'])}); sex {base['sex']}; disease {base['disease_type']}",
         "",
         "Outcome measures",
     ]
