@@ -73,3 +73,11 @@ def test_it_leaves_excluded_patients_out_of_the_denominator() -> None:
     # S07 (a non-responder) still in its primary window: 3 of 6 instead of 3 of 7
     result = response_rate(literal.adsl(), literal.adrs(), exclude={"S07"})
     assert (result.responders, result.n) == (3, 6)
+
+
+def test_it_prints_tiny_p_values_as_below_the_precision() -> None:
+    from inodli.report._frames import format_p
+
+    assert format_p(2.461e-06) == "< 0.0001"
+    assert format_p(0.02639) == "0.0264"
+    assert format_p(0.0004, 3) == "< 0.001"

@@ -53,3 +53,11 @@ def percent(count: int, total: int) -> str:
     if total == 0:
         return f"{count}"
     return f"{count} ({100 * count / total:.0f}%)"
+
+
+def format_p(p_value: float, digits: int = 4) -> str:
+    """A p-value with ``digits`` decimals, or '< 0.0001' (at 4 digits) below that precision."""
+    floor = 10.0**-digits
+    if p_value < floor:
+        return f"< {floor:.{digits}f}"
+    return f"{p_value:.{digits}f}"

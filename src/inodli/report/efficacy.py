@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from inodli.errors import InputError
-from inodli.report._frames import dli_group, flag, require_columns
+from inodli.report._frames import dli_group, flag, format_p, require_columns
 from inodli.stats.binomial import BinomialCI, BinomialTest, binomial_ci, exact_binomial_test
 
 __all__ = [
@@ -74,7 +74,7 @@ class ResponseRate:
                 f"{self.ci.estimate:.1%} ({self.ci.lower:.1%} to {self.ci.upper:.1%})"
             )
         if self.test is not None:
-            row["One-sided exact p vs p0"] = f"{self.test.p_value:.4f} (p0 = {self.p0:g})"
+            row["One-sided exact p vs p0"] = f"{format_p(self.test.p_value)} (p0 = {self.p0:g})"
         return row
 
 

@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 
 from inodli.design.trial import TRIAL_DESIGN
 from inodli.report import figures
-from inodli.report._frames import DLI_CAVEAT
+from inodli.report._frames import DLI_CAVEAT, format_p
 from inodli.report.efficacy import P0_JUSTIFICATION, ResponseRate
 from inodli.report.safety import CATEGORIES, ae_incidence_display
 from inodli.report.study import KM_ENDPOINTS, StudyReport
@@ -104,6 +104,11 @@ def _rates(rates: Iterable[ResponseRate], groups: Iterable[str]) -> pd.DataFrame
     return pd.DataFrame(rows)
 
 
+def _p_phrase(p_value: float) -> str:
+    text = format_p(p_value)
+    return text if text.startswith("<") else f"= {text}"
+
+
 def _summary(report: StudyReport) -> str:
     primary = report.primary
     flow = report.consort
@@ -115,7 +120,7 @@ def _summary(report: StudyReport) -> str:
         lines.append(
             f"CR/CRi at 1 month: {primary.responders} of {primary.n} evaluable patients "
             f"({primary.ci.estimate:.1%}; exact 95% CI {primary.ci.lower:.1%} to "
-            f"{primary.ci.upper:.1%}); one-sided exact p = {primary.test.p_value:.4f} against "
+            f"{primary.ci.upper:.1%}); one-sided exact p {_p_phrase(primary.test.p_value)} against "
             f"p0 = {report.p0:g}."
         )
     os_all = report.survival.get("OS", {}).get("All")

@@ -18,6 +18,7 @@ from inodli.errors import InputError
 from inodli.report._frames import (
     DAYS_PER_MONTH,
     dli_group,
+    format_p,
     require_columns,
 )
 from inodli.stats.cumulative_incidence import (
@@ -212,7 +213,7 @@ class CompetingRisksSummary:
                     )
                 test = self.tests.get(cause)
                 row["Gray's test p (DLI vs no DLI)"] = (
-                    "" if group != "All" else ("-" if test is None else f"{test.p_value:.3f}")
+                    "" if group != "All" else ("-" if test is None else format_p(test.p_value, 3))
                 )
                 out.append(row)
         return out

@@ -118,7 +118,7 @@ class TestDesignPage(PersonaTest):
         monkeypatch.setattr(services, "current_raw_study", lambda cutoff=None: crossed)
         client.force_login(self.investigator)
         page = client.get(_url("analysis:design")).content.decode()
-        assert "A stopping boundary has been crossed." in page
+        assert "A stopping boundary has been crossed (stop: VOD/SOS)." in page
         assert "Decision: stop the trial for safety (VOD/SOS)." in page
         vod = crossed.ae.loc[crossed.ae["AETERM"] == "Sinusoidal obstruction syndrome", "USUBJID"]
         assert vod.nunique() >= 12  # the added 12 plus any the synthetic study already had

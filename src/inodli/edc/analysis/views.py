@@ -52,6 +52,15 @@ def _ranges(sizes: tuple[int, ...], bounds: tuple[int | None, ...]) -> list[tupl
     return [(f"{a}-{b}" if a != b else f"{a}", bound) for a, b, bound in out]
 
 
+def _headline(decision: str) -> str:
+    """One sentence on the boundaries for the decision of ``trial_monitoring_status``."""
+    if decision.startswith("stop"):
+        return f"A stopping boundary has been crossed ({decision})."
+    if decision in ("promising", "not promising"):
+        return f"The final analysis has been reached: InO +/- DLI is {decision}."
+    return "No stopping boundary has been crossed."
+
+
 class AnalysisIndexView(AnalysisRoleMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         return render(request, "analysis/index.html", {})
@@ -113,7 +122,10 @@ class TrialDesignView(AnalysisRoleMixin, View):
             "toxicity_rules": rules,
         }
         try:
-            context["snapshot"] = current_monitoring()
+            snapshot = current_monitoring()
         except (DataUnavailableError, InputError) as error:
             context["unavailable"] = str(error)
+        else:
+            context["snapshot"] = snapshot
+            context["headline"] = _headline(snapshot.status.decision)
         return render(request, "analysis/design.html", context)
