@@ -181,3 +181,28 @@ def test_the_export_command_reads_the_database(study: dict[str, Any], tmp_path: 
     adsl = pd.read_csv(tmp_path / "adam" / "adsl.csv")
     assert sorted(adsl["USUBJID"]) == sorted(study.values())
     assert adsl.set_index("USUBJID").loc[study["first"], "TRTSDT"] == "2026-01-06"
+
+
+@pytest.mark.slow
+def test_it_extracts_the_demo_study_built_through_the_forms(db: None, tmp_path: Any) -> None:
+    from inodli.adam.ctgov import ctgov_summary
+    from inodli.adam.export import export_datasets
+    from inodli.edc.demo.generator import build_demo_study
+
+    today = dt.date(2026, 11, 24)
+    build_demo_study(seed=20261124, today=today)
+    raw = extract_raw_study(cutoff=today)
+    assert len(raw.dm) == 23  # 23 enrolled; the two screen failures are left out
+    assert set(raw.rs["RSSTRESC"]) <= {
+        "CR",
+        "CRI",
+        "MLFS",
+        "REFRACTORY",
+        "AD",
+        "PD",
+        "RELAPSE",
+        "NE",
+    }
+    export_datasets(raw, tmp_path)
+    summary = ctgov_summary(raw)
+    assert summary["participant_flow"]["started_treatment"] == raw.ex["USUBJID"].nunique()
