@@ -112,7 +112,12 @@ def report(
     from inodli.report.study import build_study_report
 
     raw = load_raw_study(source, seed=seed, cutoff=cutoff.date() if cutoff else None)
-    study = build_study_report(raw, source=source, p0=p0)
+    label = {
+        "synthetic": f"synthetic study (inodli.adam.synthetic, seed {seed})",
+        "demo": f"EDC demo study (seed {seed}), read through the EDC extract",
+        "db": "EDC database, read through the EDC extract",
+    }[source]
+    study = build_study_report(raw, source=label, p0=p0)
     out.mkdir(parents=True, exist_ok=True)
     document = render_report_html(study)
     html_path = out / "report.html"

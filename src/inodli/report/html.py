@@ -18,7 +18,7 @@ from inodli.design.trial import TRIAL_DESIGN
 from inodli.report import figures
 from inodli.report._frames import DLI_CAVEAT, format_p
 from inodli.report.efficacy import P0_JUSTIFICATION, ResponseRate
-from inodli.report.safety import CATEGORIES, ae_incidence_display
+from inodli.report.safety import ae_incidence_display
 from inodli.report.study import KM_ENDPOINTS, StudyReport
 from inodli.report.survival import SURVIVAL_METHODS
 
@@ -233,7 +233,7 @@ def _safety(report: StudyReport) -> str:
         shown = ae_incidence_display(counts, group)
         if len(shown):
             parts.append(f"<h3>{_e(group)} (descriptive)</h3>")
-            parts.append(_table(shown[[shown.columns[0], *CATEGORIES[:2]]], f"table-ae-{group}"))
+            parts.append(_table(shown, f"table-ae-{group}"))
     return "".join(parts)
 
 
