@@ -57,7 +57,8 @@ def signed_records(
     for model in captured_models():
         if not any(f.name == "subject" for f in model._meta.concrete_fields):
             continue
-        for record in model._default_manager.filter(subject=subject).order_by("pk"):
+        manager: Any = model._default_manager
+        for record in manager.filter(subject=subject).order_by("pk"):
             if _in_window(record, start, end):
                 found.append(record)
     return found

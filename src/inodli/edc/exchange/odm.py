@@ -1,0 +1,258 @@
+"""CDISC ODM-XML 1.3.2: the study's metadata (forms, items), users, clinical data, audit records
+and signatures in one file; and its import into a study (all or nothing).
+
+References
+----------
+CDISC Operational Data Model (ODM) Specification, version 1.3.2 (2013): sections 3.1 (ODM),
+3.2 (Study / MetaDataVersion), 3.3 (AdminData: User, Location, SignatureDef), 3.4
+(ClinicalData: SubjectData, StudyEventData, FormData, ItemGroupData, ItemData, AuditRecords,
+Signatures).
+
+Each record is one ``FormData`` (``FormRepeatKey`` = its id in the exporting study); each field
+one ``ItemData`` (``IsNull="Yes"`` for a missing value). The record's place in the order of
+entry is kept in the vendor-extension attribute ``inodli:Seq`` so that an import replays the
+entries in their original order (consent before treatment, ...).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import xml.etree.ElementTree as ET
+from typing import Any
+
+from django.utils import timezone
+
+from inodli.edc.core.models import AuditEvent
+from inodli.edc.core.services import record_snapshot
+from inodli.edc.exchange.csvio import _subject_key
+from inodli.edc.exchange.fields import encode, exchanged_forms
+from inodli.edc.exchange.importing import ImportReport, ImportRow, RowError, apply_rows
+
+__all__ = ["ODM_NS", "export_odm", "import_odm"]
+
+ODM_NS = "http://www.cdisc.org/ns/odm/v1.3"
+INODLI_NS = "urn:inodli:odm-extension:1"
+STUDY_OID = "ST.NCT06861348"
+MDV_OID = "MDV.1"
+EVENT_OID = "SE.CASEBOOK"
+ET.register_namespace("", ODM_NS)
+ET.register_namespace("inodli", INODLI_NS)
+
+
+def _q(tag: str) -> str:
+    return f"{{{ODM_NS}}}{tag}"
+
+
+def _utc(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
+def _metadata(study: ET.Element) -> None:
+    mdv = ET.SubElement(study, _q("MetaDataVersion"), OID=MDV_OID, Name="inodli EDC")
+    forms = exchanged_forms()
+    protocol = ET.SubElement(mdv, _q("Protocol"))
+    ET.SubElement(protocol, _q("StudyEventRef"), StudyEventOID=EVENT_OID, Mandatory="Yes")
+    event = ET.SubElement(
+        mdv, _q("StudyEventDef"), OID=EVENT_OID, Name="Casebook", Repeating="No", Type="Common"
+    )
+    for form in forms:
+        ET.SubElement(event, _q("FormRef"), FormOID=f"F.{form.code}", Mandatory="No")
+    for form in forms:
+        fdef = ET.SubElement(
+            mdv, _q("FormDef"), OID=f"F.{form.code}", Name=form.label, Repeating="Yes"
+        )
+        ET.SubElement(fdef, _q("ItemGroupRef"), ItemGroupOID=f"IG.{form.code}", Mandatory="Yes")
+    for form in forms:
+        group = ET.SubElement(
+            mdv, _q("ItemGroupDef"), OID=f"IG.{form.code}", Name=form.code, Repeating="No"
+        )
+        for f in form.fields:
+            ET.SubElement(group, _q("ItemRef"), ItemOID=f"I.{form.code}.{f.name}", Mandatory="No")
+    for form in forms:
+        for f in form.fields:
+            item = ET.SubElement(
+                mdv,
+                _q("ItemDef"),
+                OID=f"I.{form.code}.{f.name}",
+                Name=f.name,
+                DataType=_odm_type(f),
+            )
+            desc = ET.SubElement(ET.SubElement(item, _q("Question")), _q("TranslatedText"))
+            desc.text = str(f.verbose_name)
+
+
+def _odm_type(field: Any) -> str:
+    kind = field.get_internal_type()
+    return {
+        "DateField": "date",
+        "DateTimeField": "datetime",
+        "DecimalField": "float",
+        "FloatField": "float",
+        "IntegerField": "integer",
+        "PositiveIntegerField": "integer",
+        "PositiveSmallIntegerField": "integer",
+        "BooleanField": "boolean",
+        "ForeignKey": "integer",
+    }.get(kind, "text")
+
+
+def export_odm(now: dt.datetime | None = None) -> str:
+    """The whole study as an ODM 1.3.2 snapshot document (text)."""
+    from django.contrib.auth import get_user_model
+
+    from inodli.edc.governance.models import Signature
+
+    now = now or timezone.now()
+    root = ET.Element(
+        _q("ODM"),
+        FileType="Snapshot",
+        FileOID=f"inodli.{now:%Y%m%dT%H%M%S}",
+        CreationDateTime=_utc(now),
+        ODMVersion="1.3.2",
+        Granularity="All",
+        SourceSystem="inodli",
+    )
+    study = ET.SubElement(root, _q("Study"), OID=STUDY_OID)
+    gv = ET.SubElement(study, _q("GlobalVariables"))
+    for tag, text in (
+        ("StudyName", "INODLI"),
+        ("StudyDescription", "InO +/- DLI, NCT06861348"),
+        ("ProtocolName", "NCT06861348"),
+    ):
+        ET.SubElement(gv, _q(tag)).text = text
+    _metadata(study)
+    admin = ET.SubElement(root, _q("AdminData"), StudyOID=STUDY_OID)
+    for user in get_user_model().objects.order_by("pk"):
+        element = ET.SubElement(admin, _q("User"), OID=f"U.{user.pk}")
+        ET.SubElement(element, _q("LoginName")).text = user.get_username()
+        ET.SubElement(element, _q("DisplayName")).text = user.get_full_name() or user.get_username()
+    ET.SubElement(admin, _q("Location"), OID="LOC.SITE", Name="Study site", LocationType="Site")
+    ET.SubElement(admin, _q("SignatureDef"), OID="SD.APPROVAL", Methodology="Electronic")
+    clinical = ET.SubElement(
+        root, _q("ClinicalData"), StudyOID=STUDY_OID, MetaDataVersionOID=MDV_OID
+    )
+    _clinical(clinical)
+    audits = ET.SubElement(clinical, _q("AuditRecords"))
+    for event in AuditEvent.objects.order_by("at", "id"):
+        record = ET.SubElement(
+            audits,
+            _q("AuditRecord"),
+            ID=f"AR.{event.pk}",
+            EditPoint="DataEntry",
+            UsedImputationMethod="No",
+        )
+        ET.SubElement(record, _q("UserRef"), UserOID=f"U.{event.user_id}")
+        ET.SubElement(record, _q("LocationRef"), LocationOID="LOC.SITE")
+        ET.SubElement(record, _q("DateTimeStamp")).text = _utc(event.at)
+        if event.reason:
+            ET.SubElement(record, _q("ReasonForChange")).text = event.reason
+        ET.SubElement(record, _q("SourceID")).text = json.dumps(
+            {
+                "action": event.action,
+                "record": f"{event.model_label}:{event.object_pk}",
+                "changes": event.changes,
+            },
+            sort_keys=True,
+            ensure_ascii=False,
+        )
+    signatures = ET.SubElement(clinical, _q("Signatures"))
+    for signature in Signature.objects.order_by("signed_at", "id"):
+        element = ET.SubElement(signatures, _q("Signature"), ID=f"SG.{signature.pk}")
+        ET.SubElement(element, _q("UserRef"), UserOID=f"U.{signature.signer_id}")
+        ET.SubElement(element, _q("LocationRef"), LocationOID="LOC.SITE")
+        ET.SubElement(element, _q("SignatureRef"), SignatureOID="SD.APPROVAL")
+        ET.SubElement(element, _q("DateTimeStamp")).text = _utc(signature.signed_at)
+        element.set(f"{{{INODLI_NS}}}Meaning", signature.meaning)
+        element.set(f"{{{INODLI_NS}}}Subject", signature.subject.screening_number)
+        element.set(
+            f"{{{INODLI_NS}}}Void", _utc(signature.voided_at) if signature.voided_at else ""
+        )
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def _clinical(clinical: ET.Element) -> None:
+    entries = []
+    for form in exchanged_forms():
+        for record in form.model._default_manager.all():
+            entries.append((record.created, form.code, record.pk, form, record))
+    entries.sort(key=lambda e: (e[0], e[2], e[1]))
+    by_subject: dict[str, list[tuple[int, Any, Any]]] = {}
+    for seq, (_c, _code, _pk, form, record) in enumerate(entries, start=1):
+        by_subject.setdefault(_subject_key(record), []).append((seq, form, record))
+    for key, items in by_subject.items():
+        subject = ET.SubElement(clinical, _q("SubjectData"), SubjectKey=key)
+        event = ET.SubElement(subject, _q("StudyEventData"), StudyEventOID=EVENT_OID)
+        for seq, form, record in items:
+            data = ET.SubElement(
+                event, _q("FormData"), FormOID=f"F.{form.code}", FormRepeatKey=str(record.pk)
+            )
+            data.set(f"{{{INODLI_NS}}}Seq", str(seq))
+            group = ET.SubElement(data, _q("ItemGroupData"), ItemGroupOID=f"IG.{form.code}")
+            values = record_snapshot(record)
+            for f in form.fields:
+                text = encode(values[f.name])
+                item = ET.SubElement(group, _q("ItemData"), ItemOID=f"I.{form.code}.{f.name}")
+                if text is None:
+                    item.set("IsNull", "Yes")
+                else:
+                    item.set("Value", text)
+
+
+class _RefusedXml(ValueError):
+    pass
+
+
+def _parse(text: str) -> ET.Element:
+    """Parse with line numbers (attribute ``_line``); DTDs and entities are refused (XXE,
+    entity expansion)."""
+    from xml.parsers import expat
+
+    builder = ET.TreeBuilder()
+    parser = expat.ParserCreate(namespace_separator="}")
+
+    def name(raw: str) -> str:
+        return "{" + raw if "}" in raw else raw
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        attrib = {name(key): value for key, value in attrs.items()}
+        builder.start(name(tag), {**attrib, "_line": str(parser.CurrentLineNumber)})
+
+    def refuse(*args: Any) -> None:
+        raise _RefusedXml("DTDs and entities are not accepted in an ODM import")
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = lambda tag: builder.end(name(tag))
+    parser.CharacterDataHandler = builder.data
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    try:
+        parser.Parse(text.encode("utf-8"), True)
+    except expat.ExpatError as error:
+        raise ET.ParseError(str(error)) from error
+    return builder.close()
+
+
+def import_odm(text: str, user: Any) -> ImportReport:
+    """Import the clinical data of an ODM document in their original order (all or nothing)."""
+    try:
+        root = _parse(text)
+    except (ET.ParseError, _RefusedXml) as error:
+        return ImportReport(imported=0, errors=(RowError(0, "ODM", "file", str(error)),))
+    if root.tag != _q("ODM") or root.get("ODMVersion") != "1.3.2":
+        return ImportReport(imported=0, errors=(RowError(1, "ODM", "ODM", "expected ODM 1.3.2"),))
+    rows: list[tuple[int, ImportRow]] = []
+    for subject in root.iter(_q("SubjectData")):
+        key = subject.get("SubjectKey", "")
+        for data in subject.iter(_q("FormData")):
+            code = data.get("FormOID", "")[2:]
+            values: dict[str, str | None] = {}
+            for item in data.iter(_q("ItemData")):
+                name = item.get("ItemOID", "").removeprefix(f"I.{code}.")
+                values[name] = None if item.get("IsNull") == "Yes" else item.get("Value", "")
+            seq = int(data.get(f"{{{INODLI_NS}}}Seq", "0") or 0)
+            line = int(data.get("_line", "0"))
+            rows.append((seq, ImportRow(line, code, key, values, data.get("FormRepeatKey", ""))))
+    rows.sort(key=lambda pair: pair[0])
+    return apply_rows([row for _seq, row in rows], user)
