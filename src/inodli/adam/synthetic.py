@@ -6,7 +6,8 @@ J Med 2016;375:740-753): CR/CRi in about 70-80% (80.7% in the InO arm, Table 2; 
 first cycle as quoted by the trial record), median overall survival 7.7 months, and
 veno-occlusive disease in 11-14% (13% in the InO arm, Table 3). Relapse, non-relapse mortality
 and survival after relapse are drawn from exponential distributions whose medians are the
-parameters below; they are illustrations, not estimates. Every call with the same ``seed``
+parameters below; they are illustrations, not estimates. Every dosed subject has a screening
+marrow (MB before Day 1: the baseline of a blast waterfall). Every call with the same ``seed``
 returns the same study.
 """
 
@@ -66,8 +67,10 @@ def _day(first: pd.Timestamp, days: Any) -> pd.Timestamp:
 
 
 class _Builder:
-    def __init__(self, rng: np.random.Generator, rates: SyntheticRates) -> None:
-        self.rng, self.rates = rng, rates
+    def __init__(
+        self, rng: np.random.Generator, rates: SyntheticRates, baseline_rng: np.random.Generator
+    ) -> None:
+        self.rng, self.rates, self.baseline_rng = rng, rates, baseline_rng
         self.rows: dict[str, list[dict[str, Any]]] = {
             k: [] for k in ("dm", "ex", "pr", "rs", "mb", "ae", "ds")
         }
@@ -108,6 +111,19 @@ class _Builder:
             self.rows["dm"].append({"USUBJID": usubjid, **dm})
             self.add("ds", usubjid, DSDECOD="WITHDRAWAL", DSSTDTC=_day(consent, 5), DSCAUSE=None)
             return
+        # The screening marrow (Day -2 or -1) is drawn from its own generator, so that adding
+        # it left every other value of a seed unchanged.
+        base = self.baseline_rng
+        blasts = base.uniform(0.5, 4.5) if dm["DISTYPE"] == "LBL" else base.uniform(10, 90)
+        self.add(
+            "mb",
+            usubjid,
+            MBDTC=_day(first, -int(base.integers(1, 3))),
+            MBBLAST=round(float(blasts), 1),
+            MBMRD=None,
+            MBSENS=None,
+            MBNEGFL=None,
+        )
         responder = rng.random() < rates.p_cr_cri
         late = not responder and rng.random() < rates.p_late_response
         code = (
@@ -310,7 +326,7 @@ def synthetic_raw_study(
     if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 2000:
         raise InputError("n", "a whole number of subjects from 1 to 2000", n)
     rng = np.random.default_rng(seed)
-    builder = _Builder(rng, rates or SyntheticRates())
+    builder = _Builder(rng, rates or SyntheticRates(), np.random.default_rng([seed, 1]))
     start = pd.Timestamp(first_enrolment)
     offsets = np.sort(rng.integers(0, accrual_days + 1, size=n))
     for number, offset in enumerate(offsets, start=1):
