@@ -47,6 +47,28 @@ class SimonDesign:
     power: float
     q_range: tuple[float, float] | None = None
 
+    # Aliases under the names of issue 4 ("EN(p0)", "PET(p0)") and of the reference CSV
+    # columns (EN0, PET0), so that either spelling reads the same attribute.
+    @property
+    def en_p0(self) -> float:
+        """Expected sample size under p0 (alias of ``expected_n0``)."""
+        return self.expected_n0
+
+    @property
+    def EN0(self) -> float:
+        """Expected sample size under p0 (alias of ``expected_n0``)."""
+        return self.expected_n0
+
+    @property
+    def pet_p0(self) -> float:
+        """Probability of early termination under p0 (alias of ``pet0``)."""
+        return self.pet0
+
+    @property
+    def PET0(self) -> float:
+        """Probability of early termination under p0 (alias of ``pet0``)."""
+        return self.pet0
+
     def __repr__(self) -> str:
         return (
             f"SimonDesign({self.kind}: r1/n1 = {self.r1}/{self.n1}, r/n = {self.r}/{self.n}, "

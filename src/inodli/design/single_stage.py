@@ -35,6 +35,11 @@ class SingleStageDesign:
     def power(self) -> float:
         return 1.0 - self.type2
 
+    @property
+    def alpha(self) -> float:
+        """Attained type I error (alias of ``type1``, the name :class:`SimonDesign` uses)."""
+        return self.type1
+
     def __repr__(self) -> str:
         return (
             f"SingleStageDesign(n = {self.n}, r = {self.r}: promising if >= {self.r + 1}/{self.n}; "
