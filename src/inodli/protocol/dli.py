@@ -235,7 +235,7 @@ class DliDose:
         )
 
 
-def dli_dose(weight_kg: Any, product_cd3_per_ml: Any, cd3_per_kg: Any = None) -> DliDose:
+def dli_dose(weight_kg: Any, product_cd3_per_ml: Any, cd3_per_kg: Any = 1e7) -> DliDose:
     """CD3+ cells for a DLI and the product volume holding them.
 
     Parameters
@@ -245,7 +245,9 @@ def dli_dose(weight_kg: Any, product_cd3_per_ml: Any, cd3_per_kg: Any = None) ->
     product_cd3_per_ml : float
         CD3+ cells per mL of the product (1e4-1e10; guards against unit slips).
     cd3_per_kg : float, optional
-        Target dose; default the protocol's 1e7 CD3+/kg. Accepted range 1e5-1e8.
+        Target dose; default 1e7 CD3+/kg, the trial record's dose (``rules/dli.toml``
+        ``cd3_per_kg``; a test keeps the two equal). ``None`` also means the protocol's dose.
+        Accepted range 1e5-1e8.
 
     Returns
     -------
