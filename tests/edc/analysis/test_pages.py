@@ -7,7 +7,6 @@ builds the demo study in the database and reads it back through the real extract
 
 from __future__ import annotations
 
-import importlib.util
 from typing import Any
 
 import pandas as pd
@@ -159,10 +158,6 @@ class TestReportPage(PersonaTest):
         assert response.content[:5] == b"%PDF-"
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("inodli.edc.extract") is None,
-    reason="inodli.edc.extract (EDC -> RawStudy) is not in this tree yet",
-)
 class TestFromTheDatabase(PersonaTest):
     def test_it_reports_the_demo_study_read_through_the_extract(self, client: Client) -> None:
         from inodli.edc.demo.generator import build_demo_study

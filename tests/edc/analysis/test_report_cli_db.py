@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -11,13 +10,7 @@ from click.testing import CliRunner
 
 from inodli.cli import main
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(
-        importlib.util.find_spec("inodli.edc.extract") is None,
-        reason="inodli.edc.extract (EDC -> RawStudy) is not in this tree yet",
-    ),
-]
+pytestmark = pytest.mark.django_db
 
 
 def test_it_reports_the_demo_study_from_the_database(tmp_path: Path) -> None:
