@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import time as clock
+import tracemalloc
 from collections.abc import Callable
 
 import numpy as np
@@ -125,6 +126,26 @@ def _one(
             row.update(median_s=seconds, x_inodli=seconds / ours, note="")
         rows.append(row)
     return rows
+
+
+def peak_memory(n: int) -> list[dict[str, object]]:
+    """Peak bytes allocated by an Efron fit with its concordance (tracemalloc), and the inputs."""
+    data = survival_data(n)
+    tracemalloc.start()
+    concordance = cox_ph(data.time, data.event, data.x).concordance  # computed on access
+    _, peak = tracemalloc.get_traced_memory()
+    assert 0 < concordance < 1
+    tracemalloc.stop()
+    inputs = sum(a.nbytes for a in (data.time, data.event, data.x)) / 2**20
+    return [
+        {
+            "benchmark": "peak memory",
+            "n": n,
+            "tool": "inodli cox_ph (Efron)",
+            "peak_MiB": peak / 2**20,
+        },
+        {"benchmark": "peak memory", "n": n, "tool": "input arrays", "peak_MiB": inputs},
+    ]
 
 
 def main() -> None:
