@@ -23,7 +23,7 @@ __all__ = ["ExchangedForm", "decode", "encode", "exchanged_forms", "form_by_code
 @dataclass(frozen=True)
 class ExchangedForm:
     code: str
-    model: type[models.Model]
+    model: type[Any]  # a CapturedRecord subclass
     fields: tuple[Any, ...]  # concrete fields, without id, bookkeeping and the subject link
 
     @property

@@ -200,7 +200,7 @@ def _clinical(clinical: ET.Element) -> None:
                     item.set("Value", text)
 
 
-class _RefusedXml(ValueError):
+class _RefusedXmlError(ValueError):
     pass
 
 
@@ -220,7 +220,7 @@ def _parse(text: str) -> ET.Element:
         builder.start(name(tag), {**attrib, "_line": str(parser.CurrentLineNumber)})
 
     def refuse(*args: Any) -> None:
-        raise _RefusedXml("DTDs and entities are not accepted in an ODM import")
+        raise _RefusedXmlError("DTDs and entities are not accepted in an ODM import")
 
     parser.StartElementHandler = start
     parser.EndElementHandler = lambda tag: builder.end(name(tag))
@@ -238,7 +238,7 @@ def import_odm(text: str, user: Any) -> ImportReport:
     """Import the clinical data of an ODM document in their original order (all or nothing)."""
     try:
         root = _parse(text)
-    except (ET.ParseError, _RefusedXml) as error:
+    except (ET.ParseError, _RefusedXmlError) as error:
         return ImportReport(imported=0, errors=(RowError(0, "ODM", "file", str(error)),))
     if root.tag != _q("ODM") or root.get("ODMVersion") != "1.3.2":
         return ImportReport(imported=0, errors=(RowError(1, "ODM", "ODM", "expected ODM 1.3.2"),))
