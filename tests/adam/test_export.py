@@ -138,3 +138,13 @@ def test_it_exports_and_summarises_an_early_small_study(
     assert summary["participant_flow"]["enrolled"] == len(subjects)
     adtte, _ = read_xport(tmp_path / "adam" / "adtte.xpt")
     assert set(adtte["USUBJID"]) == set(subjects) - {"S06"}  # S06 was never dosed
+
+
+def test_it_builds_sdtm_style_domains_with_iso_dates() -> None:
+    domains = sdtm_datasets(literal_study())
+    assert list(domains) == ["DM", "EX", "PR", "RS", "MB", "AE", "DS"]  # LB is empty: left out
+    dm = domains["DM"].set_index("USUBJID")
+    assert list(domains["DM"].columns[:3]) == ["STUDYID", "DOMAIN", "USUBJID"]
+    assert (dm.loc["S01", "DOMAIN"], dm.loc["S01", "RFICDTC"]) == ("DM", "2022-12-01")
+    assert (dm.loc["S01", "DTHDTC"], dm.loc["S03", "DTHDTC"]) == ("", "2025-04-15")
+    assert domains["EX"]["EXSEQ"].dtype == "float64"  # XPORT numerics are doubles
