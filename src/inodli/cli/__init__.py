@@ -34,6 +34,9 @@ COMMANDS: dict[str, str] = {
     "manage": "inodli.cli.edc:manage",
     "export": "inodli.cli.adam:export",
     "report": "inodli.cli.report:report",
+    "backup": "inodli.cli.governance:backup",
+    "restore": "inodli.cli.governance:restore",
+    "exchange": "inodli.cli.governance:exchange",
 }
 
 
