@@ -26,7 +26,10 @@ def test_it_takes_a_query_from_monitor_to_nurse_and_a_casebook_to_signature(logg
     _switch_user(page, "monitor")
     page.goto(review)
     assert page.locator("#sign-form").count() == 0  # a monitor cannot sign
-    page.select_option("#raise-record", label=page.locator("#raise-record option", has_text="Height").first.inner_text())
+    page.select_option(
+        "#raise-record",
+        label=page.locator("#raise-record option", has_text="Height").first.inner_text(),
+    )
     page.fill("#raise-field", "weight_kg")
     page.fill("#raise-text", "Weight differs from the ward chart (64 kg)?")
     page.click("#raise-form button[type=submit]")

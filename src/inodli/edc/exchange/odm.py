@@ -173,13 +173,22 @@ def export_odm(now: dt.datetime | None = None) -> str:
 
 
 def _clinical(clinical: ET.Element) -> None:
+    # The order of entry is the order of the records' "create" audit events (timestamps tie
+    # when one operation creates several records, e.g. a lab panel and its results).
+    created = {
+        (label, pk): event_id
+        for label, pk, event_id in AuditEvent.objects.filter(action="create").values_list(
+            "model_label", "object_pk", "id"
+        )
+    }
     entries = []
     for form in exchanged_forms():
         for record in form.model._default_manager.all():
-            entries.append((record.created, form.code, record.pk, form, record))
-    entries.sort(key=lambda e: (e[0], e[2], e[1]))
+            order = created.get((form.label, str(record.pk)))
+            entries.append((order is None, order or 0, record.created, form, record))
+    entries.sort(key=lambda e: e[:3])
     by_subject: dict[str, list[tuple[int, Any, Any]]] = {}
-    for seq, (_c, _code, _pk, form, record) in enumerate(entries, start=1):
+    for seq, (_missing, _order, _created, form, record) in enumerate(entries, start=1):
         by_subject.setdefault(_subject_key(record), []).append((seq, form, record))
     for key, items in by_subject.items():
         subject = ET.SubElement(clinical, _q("SubjectData"), SubjectKey=key)
