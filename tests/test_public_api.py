@@ -400,6 +400,28 @@ def test_it_equals_binom_test(case: dict[str, Any]) -> None:
     assert test.p_value == pytest.approx(case["p_value_vs_0.5"], rel=1e-9)
 
 
+def test_it_gives_wilson_and_jeffreys_intervals() -> None:
+    # Brown, Cai & DasGupta (2001) Stat Sci 16:101, eqs. (4) and (5): Wilson score interval
+    # (p + z^2/2n +- z sqrt(p q / n + z^2 / 4n^2)) / (1 + z^2/n); Jeffreys = Beta(x + 1/2,
+    # n - x + 1/2) quantiles, lower 0 at x = 0 and upper 1 at x = n.
+    from scipy.stats import beta, norm
+
+    x, n = 5, 20
+    z = norm.ppf(0.975)
+    p = x / n
+    centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
+    half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
+    wilson = _stats("binomial_ci")(x, n, method="wilson")
+    assert (wilson.lower, wilson.upper) == (
+        pytest.approx(centre - half, rel=1e-12),
+        pytest.approx(centre + half, rel=1e-12),
+    )
+    jeffreys = _stats("binomial_ci")(x, n, method="jeffreys")
+    assert jeffreys.lower == pytest.approx(beta.ppf(0.025, x + 0.5, n - x + 0.5), rel=1e-10)
+    assert jeffreys.upper == pytest.approx(beta.ppf(0.975, x + 0.5, n - x + 0.5), rel=1e-10)
+    assert _stats("binomial_ci")(0, 10, method="jeffreys").lower == 0.0
+
+
 def test_it_tests_one_sided_greater_by_default() -> None:
     # P(X >= 11 | n=21, p=0.3) = 1 - pbinom(10, 21, 0.3): R binom.test(11, 21, 0.3, "greater")
     # gives 0.02638994 (scipy.stats.binom.sf(10, 21, 0.3) agrees).
@@ -546,7 +568,7 @@ def test_it_equals_clinfun_ph2simon() -> None:
     # simon_two_stage.csv rows 1-2: clinfun ph2simon(0.2, 0.4, 0.1, 0.1).
     result = design.simon_two_stage(0.2, 0.4, alpha=0.1, power=0.9)
     for row in SIMON.iloc[:2].itertuples():
-        found = getattr(result, row.type)
+        found = getattr(result, str(row.type))
         assert (found.r1, found.n1, found.r, found.n) == (row.r1, row.n1, row.r, row.n)
         assert found.en_p0 == pytest.approx(row.EN0, abs=0.005)
         assert found.expected_n0 == found.EN0
