@@ -4,11 +4,13 @@ For each database the benchmark builds the demo study (``inodli demo --no-serve`
 server process (``inodli serve``: Django's multi-threaded WSGI server), and runs a bounded number
 of clients (default 20) for a bounded number of rounds and seconds. Every client logs in as the
 demo nurse, then repeats: open the dashboard, open a subject's page, open the height-and-weight
-form, save it (a new measurement, through the same service layer as the browser). Latencies are
+form, save it (a new measurement, through the same service layer as the browser; the save's
+time includes the redirect to the subject page). Between clicks a client pauses like a person
+reading the page (``--think``, mean 1 s; ``--think 0`` is a back-to-back saturation test). Latencies are
 measured by the clients; the p50/p95/max per request kind and overall are printed. The issue's
 target is p95 < 150 ms on both databases. Timings are never asserted by tests.
 
-Run: ``python bench/bench_edc_load.py`` (``--clients 20 --rounds 10 --seconds 60``;
+Run: ``python bench/bench_edc_load.py`` (``--clients 20 --rounds 10 --seconds 90 --think 1``;
 ``--skip-postgres`` when no server is at 127.0.0.1:5432).
 """
 
@@ -104,7 +106,7 @@ class Client:
 
 
 def _run_clients(
-    base: str, subject_ids: list[int], clients: int, rounds: int, seconds: float
+    base: str, subject_ids: list[int], clients: int, rounds: int, seconds: float, think: float
 ) -> tuple[Samples, float]:
     samples = Samples()
     deadline = time.monotonic() + seconds
@@ -113,6 +115,11 @@ def _run_clients(
     def work(index: int) -> None:
         rng = random.Random(index)
         client = Client(base, samples)
+
+        def pause() -> None:  # a person reads the page before the next click
+            if think > 0:
+                time.sleep(rng.uniform(0.5 * think, 1.5 * think))
+
         try:
             client.log_in("nurse", "demo-nurse")
             for _ in range(rounds):
@@ -120,8 +127,11 @@ def _run_clients(
                     return
                 subject = rng.choice(subject_ids)
                 client.request("dashboard", "/visits/")
+                pause()
                 client.request("subject", f"/subjects/{subject}/")
+                pause()
                 form = client.request("form", f"/subjects/{subject}/forms/BODY/new/")
+                pause()
                 if "id_height_cm" not in form:
                     samples.error(f"form page of subject {subject} has no height field")
                 client.request(
@@ -195,7 +205,9 @@ def bench_database(
     try:
         base = f"http://127.0.0.1:{port}"
         _wait_for_server(base, server)
-        samples, wall = _run_clients(base, subjects, args.clients, args.rounds, args.seconds)
+        samples, wall = _run_clients(
+            base, subjects, args.clients, args.rounds, args.seconds, args.think
+        )
     finally:
         server.terminate()
         server.wait(10)
@@ -254,6 +266,10 @@ def main() -> None:
     parser.add_argument(
         "--seconds", type=float, default=90, help="stop starting new rounds after this"
     )
+    parser.add_argument(
+        "--think", type=float, default=1.0,
+        help="mean pause in seconds between a client's requests (0: back-to-back saturation test)",
+    )  # fmt: skip
     parser.add_argument("--skip-postgres", action="store_true")
     args = parser.parse_args()
     if not 1 <= args.clients <= 100 or not 1 <= args.rounds <= 1000:

@@ -15,6 +15,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from inodli.edc.core.models import CapturedRecord, SubjectRecord
@@ -60,6 +61,12 @@ class Subject(CapturedRecord):
 
     def audit_subject_id(self) -> int | None:
         return self.pk
+
+    def get_absolute_url(self) -> str:
+        # Lists render this link several times per subject: reverse it once per instance.
+        if not hasattr(self, "_url"):
+            self._url = reverse("subjects:detail", args=[self.pk])
+        return self._url
 
     @property
     def study_id(self) -> str | None:

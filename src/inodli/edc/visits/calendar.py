@@ -84,7 +84,7 @@ class VisitRow:
     visit: Visit
     forms: tuple[FormStatus, ...]
 
-    @property
+    @functools.cached_property
     def missing(self) -> list[str]:
         return [f.group for f in self.forms if f.status == "missed"]
 
