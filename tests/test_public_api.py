@@ -315,16 +315,10 @@ STATS_NAMES = {
 
 
 def _stats(name: str) -> Any:
-    """The function from ``inodli.stats`` once re-exported, else from its submodule."""
-    import importlib
-
+    """The function as the package ``inodli.stats`` exports it."""
     import inodli.stats as stats
 
-    found = getattr(stats, name, None)
-    if callable(found):
-        return found
-    # SUBMODULE: inodli.stats does not re-export yet; the lead switches this to the package.
-    return getattr(importlib.import_module(STATS_NAMES[name]), name)
+    return getattr(stats, name)
 
 
 @pytest.mark.parametrize("name", sorted(STATS_NAMES))
@@ -332,9 +326,6 @@ def test_it_finds_each_stats_function(name: str) -> None:
     assert callable(_stats(name))
 
 
-@pytest.mark.xfail(
-    reason="inodli.stats/__init__.py does not re-export yet (lead adds it)", strict=False
-)
 @pytest.mark.parametrize("name", sorted(STATS_NAMES))
 def test_it_exports_each_stats_function_from_the_package(name: str) -> None:
     import inodli.stats as stats

@@ -135,7 +135,7 @@ def ctcae_grade(
         key = chosen
     if key not in names:
         raise InputError(
-            "term", "a CTCAE lab term or alias (see list_ctcae_lablab_term_index())", term
+            "term", "a CTCAE lab term or alias (see list_ctcae_lab_terms())", term
         )
     return _grade(terms[names[key]], number, low, high, base, unit)
 
