@@ -285,9 +285,11 @@ def _meta(report: StudyReport) -> str:
 
 def render_report_body(report: StudyReport) -> str:
     """The report's sections as an HTML fragment (for embedding in a web page)."""
+    contents = "".join(f'<li><a href="#{k}">{_e(t)}</a></li>' for k, t in SECTIONS.items())
     return "".join(
         [
             _meta(report),
+            f'<nav id="contents"><h3>Contents</h3><ol>{contents}</ol></nav>',
             _section("summary", _summary(report)),
             _section("flow", _flow(report)),
             _section("baseline", _table(report.baseline, "table-baseline"), page_break=True),
