@@ -135,6 +135,10 @@ if PRODUCTION:  # HTTPS only: `manage.py check --deploy` is clean with these
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# The JSON API (inodli.edc.api): OpenAPI 3 through drf-spectacular.
+REST_FRAMEWORK = {"DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema"}
+SPECTACULAR_SETTINGS = {"TITLE": "inodli EDC API", "VERSION": "1", "SERVE_INCLUDE_SCHEMA": False}
+
 # Server errors go to stderr whatever DEBUG says (Django's default only mails them).
 LOGGING = {
     "version": 1,
