@@ -58,7 +58,8 @@ class SortedCox:
     code: IntArray  # sorted codes (see above)
     codes_per_stratum: int  # 2 * distinct times: code = stratum * this + 2 * time_rank + censored
     xt: FloatArray  # (p, n) covariates, sorted, centred and scaled (one row per column)
-    moments: FloatArray  # (p + p(p+1)/2, n): rows of x_a, then x_a * x_b for a <= b
+    work: FloatArray  # (1 + p + p(p+1)/2, n) scratch rows reused by every evaluation
+    efron_work: FloatArray  # (5, events) scratch rows for Efron's per-event terms
     means: FloatArray  # (p,) column means (original units)
     scale: FloatArray  # (p,) multiplier applied after centring (coxph's scaling)
     run_starts: IntArray
@@ -129,7 +130,8 @@ def prepare(
         code=code,
         codes_per_stratum=codes_per_stratum,
         xt=xt,
-        moments=_moments(xt, pair_a, pair_b),
+        work=np.empty((1 + p + pair_a.size, n)),
+        efron_work=np.empty((5, efron_run.size)),
         means=means,
         scale=scale,
         run_starts=run_starts,
@@ -149,15 +151,6 @@ def prepare(
         pair_b=pair_b.astype(np.int64),
         n_strata=n_strata,
     )
-
-
-def _moments(xt: FloatArray, pair_a: IntArray, pair_b: IntArray) -> FloatArray:
-    p, n = xt.shape
-    moments = np.empty((p + pair_a.size, n))
-    moments[:p] = xt
-    for row, (a, b) in enumerate(zip(pair_a, pair_b, strict=True), start=p):
-        np.multiply(xt[a], xt[b], out=moments[row])
-    return moments
 
 
 def _suffix_sums(values: FloatArray, segment: IntArray, n_segments: int) -> FloatArray:
@@ -221,10 +214,13 @@ def evaluate(
     p = xt.shape[0]
     risk = np.exp(beta @ xt)
     # Rows: risk, risk * x_a, risk * x_a * x_b (a <= b); one row per quantity keeps every
-    # product, sum and gather below a contiguous pass.
-    weighted = np.empty((1 + data.moments.shape[0], risk.size))
+    # product, sum and gather below a contiguous pass. The rows live in a buffer kept across
+    # iterations (fresh pages for tens of megabytes would cost more than the arithmetic).
+    weighted = data.work
     weighted[0] = risk
-    np.multiply(data.moments, risk, out=weighted[1:])
+    np.multiply(xt, risk, out=weighted[1 : 1 + p])
+    for row, (a, b) in enumerate(zip(data.pair_a, data.pair_b, strict=True), start=1 + p):
+        np.multiply(weighted[1 + a], xt[b], out=weighted[row])
     died, risk_set = _event_and_risk_sums(data, weighted)  # died: tied runs only
     d = data.deaths
     tied = data.tied_runs
@@ -237,7 +233,7 @@ def evaluate(
         died_risk[tied] = died[0]
         denominator = risk_set[0][run] - f * died_risk[run]
         loglik -= float(np.log(denominator).sum())
-        terms = np.empty((5, f.size))  # 1/D, f/D, 1/D^2, f/D^2, f^2/D^2 per event
+        terms = data.efron_work  # 1/D, f/D, 1/D^2, f/D^2, f^2/D^2 per event
         np.divide(1.0, denominator, out=terms[0])
         np.multiply(f, terms[0], out=terms[1])
         np.multiply(terms[0], terms[0], out=terms[2])
