@@ -66,22 +66,23 @@ def test_it_backs_up_and_restores_postgresql_exactly(tmp_path: Path, personas) -
     )
     admin.execute(f'DROP DATABASE IF EXISTS "{target}"')
     admin.execute(f'CREATE DATABASE "{target}"')
-    try:
-        restore_database(dump.path, database={**settings, "NAME": target})
-        with psycopg.connect(
+
+    def connect(name: str):
+        return psycopg.connect(
             host=settings["HOST"] or "127.0.0.1",
             port=settings["PORT"] or 5432,
             user=settings["USER"] or "postgres",
-            dbname=target,
-        ) as copy:
+            dbname=name,
+        )
+
+    try:
+        restore_database(dump.path, database={**settings, "NAME": target})
+        with connect(settings["NAME"]) as live, connect(target) as copy:
             for table in TABLES:
                 query = f"SELECT * FROM {table} ORDER BY id"
-                with connection.cursor() as cursor:
-                    cursor.execute(query)
-                    expected = cursor.fetchall()
-                assert [tuple(r) for r in copy.execute(query).fetchall()] == [
-                    tuple(r) for r in expected
-                ]
+                expected = live.execute(query).fetchall()
+                assert expected
+                assert copy.execute(query).fetchall() == expected
     finally:
         admin.execute(f'DROP DATABASE IF EXISTS "{target}"')
         admin.close()
