@@ -1,0 +1,59 @@
+"""Property-based API tests generated from the OpenAPI document by schemathesis: no server
+error, documented status codes and content types, and responses that match their schemas, for
+a data-entry role and for a monitor (who gets 403 on writes)."""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from inodli.edc.wsgi import application
+from tests.edc.factories import enrolled_subject
+
+schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+
+
+@pytest.fixture
+def _keep_test_connection():
+    """The WSGI app closes the database connection after each request (request_finished);
+    inside a test transaction it must stay open, as Django's own test client arranges."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def session_headers(personas, client, request, _keep_test_connection):
+    enrolled_subject(personas.nurse)
+    client.force_login(getattr(personas, request.param))
+    return {"Cookie": f"sessionid={client.cookies['sessionid'].value}"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("session_headers", ["nurse", "monitor"], indirect=True)
+@schema.parametrize()
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+def test_it_keeps_the_api_contract(case, session_headers) -> None:
+    case.call_and_validate(headers=session_headers, checks=CHECKS)
