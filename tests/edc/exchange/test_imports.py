@@ -110,3 +110,11 @@ def test_it_describes_every_exchanged_field(db) -> None:
     assert (weight.data_type, weight.required) == ("DecimalField", True)
     assert entries[("AE_GRADE", "adverse_event")].links_to == "AE"
     assert data_dictionary_csv().splitlines()[0].startswith("form,field,label,data_type")
+
+
+def test_it_writes_odm_as_the_default_namespace_whatever_others_registered(db) -> None:
+    import xml.etree.ElementTree as ET
+
+    ET.register_namespace("", "http://www.w3.org/2000/svg")  # as an SVG writer does
+    odm = export_odm()
+    assert '<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3"' in odm

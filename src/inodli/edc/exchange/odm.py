@@ -36,8 +36,6 @@ INODLI_NS = "urn:inodli:odm-extension:1"
 STUDY_OID = "ST.NCT06861348"
 MDV_OID = "MDV.1"
 EVENT_OID = "SE.CASEBOOK"
-ET.register_namespace("", ODM_NS)
-ET.register_namespace("inodli", INODLI_NS)
 
 
 def _q(tag: str) -> str:
@@ -169,7 +167,11 @@ def export_odm(now: dt.datetime | None = None) -> str:
             f"{{{INODLI_NS}}}Void", _utc(signature.voided_at) if signature.voided_at else ""
         )
     ET.indent(root)
-    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+    # Registered at each export: the prefix table is global and other libraries change it.
+    ET.register_namespace("", ODM_NS)
+    ET.register_namespace("inodli", INODLI_NS)
+    text = ET.tostring(root, encoding="unicode", xml_declaration=True)
+    return text + "\n"
 
 
 def _clinical(clinical: ET.Element) -> None:
