@@ -56,3 +56,29 @@ class TestAdverseEventChecks(PersonaTest):
         save_record(event, self.nurse, reason="stop date from the discharge letter")
         query.refresh_from_db()
         assert query.status == "closed"
+
+
+class TestVisitSignature(PersonaTest):
+    def test_it_signs_one_visit_from_the_review_page(self, client) -> None:
+        from inodli.edc.governance.models import Signature
+        from inodli.edc.governance.views import _visits
+        from tests.edc.personas import PASSWORD
+
+        subject = enrolled_subject(self.nurse, height_cm="170.0", weight_kg="61.2")
+        liver_tests(subject, self.nurse, DAY1)
+        blood_count(subject, self.nurse, DAY1, anc=1.2, platelets=60.0)
+        record_ino_administration(subject, self.nurse, cycle=1, day=1, administered_on=DAY1)
+        visits = _visits(subject)
+        code, (label, start, end) = next(v for v in visits if v[1][1] <= DAY1 <= v[1][2])
+        client.force_login(self.investigator)
+        response = client.post(
+            f"/governance/subjects/{subject.pk}/",
+            {"action": "sign", "password": PASSWORD, "visit": code},
+        )
+        assert response.status_code == 302
+        signature = Signature.objects.get()
+        assert (signature.scope, signature.visit_label) == ("visit", label)
+        assert (signature.window_start, signature.window_end) == (start, end)
+        assert any(row[0] == "treatment.inoadministration" for row in signature.records)
+        page = client.get(f"/governance/subjects/{subject.pk}/").content.decode()
+        assert f"[visit {label}]" in page

@@ -102,6 +102,7 @@ class SubjectReviewView(StudyMemberMixin, View):
             "roles": [(r.value, r.label) for r in Role],
             "forms": all_forms(),
             "may": {a.value: allowed(user, a) for a in Action},
+            "visits": _visits(subject),
             "errors": errors or [],
         }
         return render(
@@ -123,7 +124,11 @@ class SubjectReviewView(StudyMemberMixin, View):
                     assigned_role=Role(post.get("assigned_role", Role.NURSE)),
                 )
             elif action == "sign":
-                signatures.sign(user, post.get("password", ""), subject)
+                visit = post.get("visit", "")
+                window = dict(_visits(subject)).get(visit) if visit else None
+                if visit and window is None:
+                    raise Http404("no such visit")
+                signatures.sign(user, post.get("password", ""), subject, window=window)
             elif action == "sdv":
                 record = _record(subject, post.get("record", ""))
                 if record is None:
@@ -148,6 +153,20 @@ class SubjectReviewView(StudyMemberMixin, View):
             return self.get(request, subject_pk, errors=_errors(error))
         messages.success(request, "Done.")
         return redirect("governance:subject", subject_pk)
+
+
+def _visits(subject: Any) -> list[tuple[str, tuple[str, dt.date, dt.date]]]:
+    """The subject's scheduled visits with data entered: code -> (label, window)."""
+    from inodli.edc.visits.calendar import subject_calendar
+
+    return [
+        (
+            row.visit.code,
+            (f"{row.visit.code} {row.visit.name}", row.visit.window_start, row.visit.window_end),
+        )
+        for row in subject_calendar(subject).rows
+        if any(form.status == "entered" for form in row.forms)
+    ]
 
 
 def _record(subject: Any, key: str) -> Any:
