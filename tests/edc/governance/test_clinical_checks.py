@@ -82,3 +82,19 @@ class TestVisitSignature(PersonaTest):
         assert any(row[0] == "treatment.inoadministration" for row in signature.records)
         page = client.get(f"/governance/subjects/{subject.pk}/").content.decode()
         assert f"[visit {label}]" in page
+
+
+class TestFormLockCoversItsRows(PersonaTest):
+    def test_it_refuses_a_change_to_a_lab_result_of_a_locked_lab_form(self) -> None:
+        import pytest
+
+        from inodli.edc.assessments.models import LabResult
+        from inodli.edc.governance.locks import LockedError, lock
+
+        subject = enrolled_subject(self.nurse)
+        liver_tests(subject, self.nurse, DAY1)
+        lock(self.data_manager, "form", "labs verified", subject=subject, form_code="LABS")
+        result = LabResult.objects.filter(panel__subject=subject).first()
+        result.value = result.value * 2
+        with pytest.raises(LockedError):
+            save_record(result, self.nurse, reason="typo")

@@ -68,9 +68,22 @@ def active_lock_for(subject_id: int | None, form_code: str) -> Lock | None:
 
 def refuse_locked_write(record: Any, user: Any, action: str, event: Any, now: Any) -> None:
     """Core write hook: raise :class:`LockedError` when ``record`` is covered by a lock."""
-    found = active_lock_for(record.audit_subject_id(), getattr(record, "form_code", ""))
+    found = active_lock_for(record.audit_subject_id(), _form_code_of(record))
     if found is not None:
         raise LockedError(found)
+
+
+def _form_code_of(record: Any) -> str:
+    """The record's form code, or its parent form's for rows that belong to a form (lab
+    results belong to their lab panel)."""
+    code = getattr(record, "form_code", "")
+    if code:
+        return str(code)
+    for field in record._meta.concrete_fields:
+        related = field.related_model if field.is_relation else None
+        if related is not None and getattr(related, "form_code", ""):
+            return str(related.form_code)
+    return ""
 
 
 def lock(
