@@ -80,7 +80,7 @@ def _form_code_of(record: Any) -> str:
     if code:
         return str(code)
     for field in record._meta.concrete_fields:
-        related = field.related_model if field.is_relation else None
+        related: Any = field.related_model if field.is_relation else None
         if related is not None and getattr(related, "form_code", ""):
             return str(related.form_code)
     return ""
