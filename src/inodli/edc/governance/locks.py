@@ -81,8 +81,9 @@ def _form_code_of(record: Any) -> str:
         return str(code)
     for field in record._meta.concrete_fields:
         related: Any = field.related_model if field.is_relation else None
-        if related is not None and getattr(related, "form_code", ""):
-            return str(related.form_code)
+        parent_code: Any = getattr(related, "form_code", None) if related is not None else None
+        if parent_code:
+            return str(parent_code)
     return ""
 
 
