@@ -24,7 +24,9 @@ def test_it_takes_a_query_from_monitor_to_nurse_and_a_casebook_to_signature(logg
     review = f"{page.base_url}/governance/subjects/{subject.pk}/"
 
     _switch_user(page, "monitor")
-    page.goto(review)
+    page.goto(patient.subject_url)
+    page.click("#review-link")
+    assert page.url == review
     assert page.locator("#sign-form").count() == 0  # a monitor cannot sign
     page.select_option(
         "#raise-record",
@@ -36,7 +38,7 @@ def test_it_takes_a_query_from_monitor_to_nurse_and_a_casebook_to_signature(logg
     assert "Weight differs from the ward chart" in page.inner_text("#subject-queries")
 
     _switch_user(page, "nurse")
-    page.goto(f"{page.base_url}/governance/queries/?status=open")
+    page.click("nav >> text=Queries")
     page.click("#query-list a:text-matches('^Q[0-9]+$')")
     page.fill("#answer-text", "Ward chart says 65 kg; the entry is right.")
     page.click("#answer-form button[type=submit]")
