@@ -125,3 +125,18 @@ class TestPagesShowState(PersonaTest):
         assert "locked" in response.content.decode()
         body.refresh_from_db()
         assert body.weight_kg == 65
+
+
+class TestQueryDashboardFilters(PersonaTest):
+    def test_it_lists_the_queries_assigned_to_my_role(self, client) -> None:
+        from inodli.edc.core.roles import Role
+
+        subject = enrolled_subject(self.nurse)
+        open_query(self.monitor, subject, "for the nurse", assigned_role=Role.NURSE)
+        open_query(self.monitor, subject, "for the pharmacist", assigned_role=Role.PHARMACIST)
+        client.force_login(self.pharmacist)
+        page = client.get("/governance/queries/", {"mine": "1"}).content.decode()
+        assert "for the pharmacist" in page
+        assert "for the nurse" not in page
+        everything = client.get("/governance/queries/").content.decode()
+        assert "for the nurse" in everything

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views import View
 
 from inodli.edc.core.registry import all_forms
-from inodli.edc.core.roles import Role
+from inodli.edc.core.roles import Role, roles_of
 from inodli.edc.core.views import StudyMemberMixin
 from inodli.edc.governance import locks, queries, sdv, signatures
 from inodli.edc.governance.editchecks import run_batch
@@ -39,11 +39,15 @@ class QueryListView(StudyMemberMixin, View):
         rows = Query.objects.select_related("subject").order_by("opened_at", "id")
         if status in Query.Status.values:
             rows = rows.filter(status=status)
+        mine = request.GET.get("mine") == "1"
+        if mine:  # the queries assigned to one of my roles
+            rows = rows.filter(assigned_role__in=[role.value for role in roles_of(request.user)])
         board = queries.query_dashboard(timezone.now().date())
         context = {
             "queries": rows,
             "board": board,
             "status": status,
+            "mine": mine,
             "may_run_checks": allowed(request.user, Action.RUN_CHECKS),
         }
         return render(request, "governance/query_list.html", context)
