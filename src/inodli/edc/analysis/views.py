@@ -17,12 +17,10 @@ from django.views import View
 
 from inodli.design.trial import TRIAL_DESIGN, candidate_designs
 from inodli.edc.analysis.services import DataUnavailableError, current_monitoring, current_report
-from inodli.edc.core.roles import Role, roles_of
+from inodli.edc.core.roles import ANALYSIS_ROLES, roles_of
 from inodli.errors import InputError
 
 __all__ = ["ANALYSIS_ROLES", "AnalysisIndexView", "StudyReportView", "TrialDesignView"]
-
-ANALYSIS_ROLES = frozenset({Role.STATISTICIAN, Role.INVESTIGATOR, Role.DATA_MANAGER})
 
 
 def may_see_analyses(user: Any) -> bool:

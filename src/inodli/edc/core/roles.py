@@ -12,7 +12,15 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["DATA_ENTRY_ROLES", "READ_ROLES", "Role", "can_enter_data", "can_read", "roles_of"]
+__all__ = [
+    "ANALYSIS_ROLES",
+    "DATA_ENTRY_ROLES",
+    "READ_ROLES",
+    "Role",
+    "can_enter_data",
+    "can_read",
+    "roles_of",
+]
 
 
 class Role(enum.StrEnum):
@@ -46,6 +54,8 @@ DATA_ENTRY_ROLES = frozenset(
     {Role.INVESTIGATOR, Role.SUB_INVESTIGATOR, Role.NURSE, Role.PHARMACIST, Role.DATA_MANAGER}
 )
 READ_ROLES = frozenset(Role)
+# Who may open the statistical analyses (study report, design and monitoring page).
+ANALYSIS_ROLES = frozenset({Role.STATISTICIAN, Role.INVESTIGATOR, Role.DATA_MANAGER})
 
 
 def roles_of(user: AbstractBaseUser | AnonymousUser) -> frozenset[Role]:
