@@ -140,3 +140,21 @@ class TestQueryDashboardFilters(PersonaTest):
         assert "for the nurse" not in page
         everything = client.get("/governance/queries/").content.decode()
         assert "for the nurse" in everything
+
+
+class TestSimplifiedChinese(PersonaTest):
+    def test_it_shows_the_governance_pages_in_the_users_language(self, client) -> None:
+        from django.utils import translation
+
+        from inodli.edc.core.models import UserProfile
+
+        subject = enrolled_subject(self.nurse)
+        UserProfile.objects.filter(user=self.monitor).update(language="zh-hans")
+        client.force_login(self.monitor)
+        try:
+            queries_page = client.get("/governance/queries/").content.decode()
+            review = client.get(f"/governance/subjects/{subject.pk}/").content.decode()
+        finally:
+            translation.activate("en")
+        assert "没有质疑。" in queries_page
+        assert "提出质疑" in review and "源数据核查" in review
