@@ -12,6 +12,7 @@ at ``/subjects/<subject pk>/forms/<code>/...``. An app registers its forms in it
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -68,11 +69,26 @@ class FormSpec:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def records(self, subject: Any) -> QuerySet[Any]:
-        """All the subject's records of this form, newest clinical date first."""
+        """All the subject's records of this form, newest clinical date first.
+
+        The records they point to (an AE grade's adverse event, a DLI's HLA-loss test) come in
+        the same query: their text names them, so a list of records reads them row by row otherwise.
+        """
         queryset = self.model._default_manager.filter(subject=subject)
+        if self.parents:
+            queryset = queryset.select_related(*self.parents)
         date_field = self.model.event_date_field
         return (
             queryset.order_by(f"-{date_field}", "-id") if date_field else queryset.order_by("-id")
+        )
+
+    @functools.cached_property
+    def parents(self) -> tuple[str, ...]:
+        """The record's foreign keys to other records (not the subject, not the users)."""
+        return tuple(
+            field.name
+            for field in self.model._meta.concrete_fields
+            if field.many_to_one and field.name not in {"subject", "created_by", "modified_by"}
         )
 
     def entered_between(self, subject: Any, start: dt.date, end: dt.date) -> QuerySet[Any]:

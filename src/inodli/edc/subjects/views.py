@@ -14,7 +14,7 @@ from inodli.edc.core.registry import all_forms
 from inodli.edc.core.views import DataEntryMixin, StudyMemberMixin
 from inodli.edc.subjects.forms import SubjectRegistrationForm
 from inodli.edc.subjects.models import Subject, attach_study_ids
-from inodli.edc.visits.calendar import subject_calendar
+from inodli.edc.visits.calendar import calendar_for_page
 
 
 class SubjectListView(StudyMemberMixin, View):
@@ -50,6 +50,8 @@ class SubjectDetailView(StudyMemberMixin, View):
         subject = get_object_or_404(Subject, pk=pk)
         sections = [(spec, list(spec.records(subject))) for spec in all_forms()]
         records = {spec.code: rows for spec, rows in sections}
+        enrolments = records.get("ENROLMENT", [])
+        subject._study_id = enrolments[0].study_id if enrolments else None  # no second query
         consents = records.get("CONSENT", [])
         changes = records.get("STATUS", [])  # newest first
         context: dict[str, Any] = {
@@ -57,6 +59,6 @@ class SubjectDetailView(StudyMemberMixin, View):
             "sections": sections,
             "status": changes[0] if changes else None,
             "consent": consents[-1] if consents else None,  # the first consent
-            "calendar": subject_calendar(subject, records=records),
+            "calendar": calendar_for_page(subject, records),
         }
         return render(request, "subjects/subject_detail.html", context)

@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from inodli.edc.core.registry import FormSpec, all_forms
 from inodli.protocol.schedule import Visit, visit_schedule
 
@@ -30,6 +32,7 @@ __all__ = [
     "FormStatus",
     "SubjectCalendar",
     "VisitRow",
+    "calendar_for_page",
     "calendars_for",
     "clear_calendar_cache",
     "latest_statuses",
@@ -59,6 +62,14 @@ LOG_GROUPS = frozenset({"ae"})
 #: Statuses in display order.
 STATUSES = ("entered", "required", "missed", "not_required")
 
+#: What the calendar shows for each status (translated when rendered).
+STATUS_LABELS = {
+    "entered": _("entered"),
+    "required": _("required"),
+    "missed": _("missed"),
+    "not_required": _("not required"),
+}
+
 # Anchors of a subject's schedule, provided by the apps that own the records:
 # "first_dose" -> date | None, "remission_date" -> date | None, "cycle1_days" -> 21 | 28 | None.
 _ANCHORS: dict[str, Callable[[Any], Any]] = {}
@@ -77,6 +88,10 @@ class FormStatus:
     codes: tuple[str, ...]  # EDC form codes that fill it
     status: str  # one of STATUSES
     records: int  # records dated in the window
+
+    @property
+    def label(self) -> str:
+        return str(STATUS_LABELS[self.status])
 
 
 @dataclass(frozen=True)
@@ -241,6 +256,23 @@ def _calendar(
     return SubjectCalendar(subject, first_dose, tuple(rows))
 
 
+def _dates_from_records(
+    subject: Any, records: dict[str, list[Any]]
+) -> dict[tuple[str, int], list[dt.date]]:
+    dates: dict[tuple[str, int], list[dt.date]] = defaultdict(list)
+    for spec in all_forms():
+        field = spec.model.event_date_field
+        if field is None or spec.entered is not None:
+            continue
+        for record in records.get(spec.code, ()):
+            value = getattr(record, field)
+            if value is not None:
+                dates[(spec.code, subject.pk)].append(
+                    value.date() if isinstance(value, dt.datetime) else value
+                )
+    return dates
+
+
 def subject_calendar(
     subject: Any, today: dt.date | None = None, *, records: dict[str, list[Any]] | None = None
 ) -> SubjectCalendar:
@@ -255,23 +287,16 @@ def subject_calendar(
     if records is None:
         dates = _record_dates(_calendar_specs(), [subject.pk])
     else:
-        dates = defaultdict(list)
-        for spec in all_forms():
-            field = spec.model.event_date_field
-            if field is None or spec.entered is not None:
-                continue
-            for record in records.get(spec.code, ()):
-                value = getattr(record, field)
-                if value is not None:
-                    dates[(spec.code, subject.pk)].append(
-                        value.date() if isinstance(value, dt.datetime) else value
-                    )
+        dates = _dates_from_records(subject, records)
     return _calendar(subject, today, dates, latest_statuses([subject.pk]).get(subject.pk))
 
 
-# Calendars by subject, valid while the subject's latest audit event is the same: every write
-# goes through the audited service layer, so a new audit event is exactly "something changed".
-_CACHE: dict[int, tuple[tuple[int, dt.date], SubjectCalendar]] = {}
+# Calendars by subject, valid while the subject's audit events are the same: every write goes
+# through the audited service layer, so a new audit event is exactly "something changed". The
+# stamp is (number of events, latest id): the trail is append-only, so the same count means the
+# same events, even when concurrent PostgreSQL transactions commit out of id order.
+Stamp = tuple[int, int]
+_CACHE: dict[int, tuple[tuple[Stamp, dt.date], SubjectCalendar]] = {}
 _CACHE_LOCK = threading.Lock()
 
 
@@ -281,18 +306,39 @@ def clear_calendar_cache() -> None:
         _CACHE.clear()
 
 
-def _audit_stamps(subject_ids: list[int]) -> dict[int, int]:
-    from django.db.models import Max
+def _audit_stamps(subject_ids: list[int]) -> dict[int, Stamp]:
+    from django.db.models import Count, Max
 
     from inodli.edc.core.models import AuditEvent
 
     rows = (
         AuditEvent.objects.filter(subject_id__in=subject_ids)
         .values("subject_id")
-        .annotate(latest=Max("id"))
-        .values_list("subject_id", "latest")
+        .annotate(events=Count("id"), latest=Max("id"))
+        .values_list("subject_id", "events", "latest")
     )
-    return dict(rows)
+    return {subject_id: (events, latest) for subject_id, events, latest in rows}
+
+
+def calendar_for_page(
+    subject: Any, records: dict[str, list[Any]], today: dt.date | None = None
+) -> SubjectCalendar:
+    """The subject page's calendar: the cached one while nothing changed, else computed from
+    the records the page has loaded (form code -> records; ``STATUS`` newest first)."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    key = (_audit_stamps([subject.pk]).get(subject.pk, (0, 0)), today)
+    with _CACHE_LOCK:
+        cached = _CACHE.get(subject.pk)
+    if cached is not None and cached[0] == key:
+        return replace(cached[1], subject=subject)
+    changes = records.get("STATUS")
+    status = changes[0] if changes else None
+    calendar = _calendar(subject, today, _dates_from_records(subject, records), status)
+    with _CACHE_LOCK:
+        _CACHE[subject.pk] = (key, calendar)
+    return calendar
 
 
 def calendars_for(subjects: list[Any], today: dt.date | None = None) -> list[SubjectCalendar]:
@@ -309,7 +355,7 @@ def calendars_for(subjects: list[Any], today: dt.date | None = None) -> list[Sub
     with _CACHE_LOCK:
         for subject in subjects:
             cached = _CACHE.get(subject.pk)
-            if cached is not None and cached[0] == (stamps.get(subject.pk, 0), today):
+            if cached is not None and cached[0] == (stamps.get(subject.pk, (0, 0)), today):
                 result[subject.pk] = replace(cached[1], subject=subject)
     stale = [s for s in subjects if s.pk not in result]
     if stale:
@@ -321,6 +367,6 @@ def calendars_for(subjects: list[Any], today: dt.date | None = None) -> list[Sub
                 _CACHE.clear()
             for subject in stale:
                 calendar = _calendar(subject, today, dates, statuses.get(subject.pk))
-                _CACHE[subject.pk] = ((stamps.get(subject.pk, 0), today), calendar)
+                _CACHE[subject.pk] = ((stamps.get(subject.pk, (0, 0)), today), calendar)
                 result[subject.pk] = calendar
     return [result[s.pk] for s in subjects]
