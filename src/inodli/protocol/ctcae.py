@@ -134,9 +134,7 @@ def ctcae_grade(
             return chosen
         key = chosen
     if key not in names:
-        raise InputError(
-            "term", "a CTCAE lab term or alias (see list_ctcae_lab_terms())", term
-        )
+        raise InputError("term", "a CTCAE lab term or alias (see list_ctcae_lab_terms())", term)
     return _grade(terms[names[key]], number, low, high, base, unit)
 
 
