@@ -110,3 +110,17 @@ def test_it_refuses_to_start_in_production_without_a_secret_key(tmp_path) -> Non
     )
     assert result.returncode != 0
     assert "INODLI_SECRET_KEY" in result.stderr
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_user_name_with_a_nul_byte_cleanly() -> None:
+    # Found by schemathesis on PostgreSQL: a NUL in HTTP Basic credentials reached the
+    # lockout query and PostgreSQL refused the text (a 500). It must be a plain refusal.
+    import base64
+
+    from django.test import Client
+
+    token = base64.b64encode(b"nurse\x00x:secret").decode()
+    response = Client().get("/api/subjects/", HTTP_AUTHORIZATION=f"Basic {token}")
+    assert response.status_code in {401, 403}
+    assert LoginEvent.objects.filter(outcome=LoginEvent.Outcome.FAILED).count() == 1

@@ -45,8 +45,14 @@ def _log(outcome: str, username: str, request: HttpRequest | None, user: Any = N
     )
 
 
+def _storable(username: str) -> str:
+    """The user name as the login tables can hold it: PostgreSQL text refuses NUL bytes, and no
+    account can have one, so a NUL is replaced (still counted and logged as an attempt)."""
+    return username.replace("\x00", "\ufffd")[:150]
+
+
 def is_locked(username: str, now: dt.datetime | None = None) -> bool:
-    row = FailedLogins.objects.filter(username=username).first()
+    row = FailedLogins.objects.filter(username=_storable(username)).first()
     return bool(row and row.locked_until and row.locked_until > (now or timezone.now()))
 
 
@@ -61,8 +67,10 @@ class LockoutBackend(ModelBackend):
         **kwargs: Any,
     ) -> Any:
         if username and is_locked(username):
-            _log(LoginEvent.Outcome.LOCKED, username, request)
+            _log(LoginEvent.Outcome.LOCKED, _storable(username), request)
             return None
+        if username and "\x00" in username:
+            return None  # no account has such a name; asking the database would be an error
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 
@@ -70,7 +78,7 @@ class LockoutBackend(ModelBackend):
 def _failed(
     sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
-    username = str(credentials.get("username", ""))[:150]
+    username = _storable(str(credentials.get("username", "")))
     if not username or is_locked(username):
         return  # a refused login of a locked account is logged by the backend
     _log(LoginEvent.Outcome.FAILED, username, request)
