@@ -50,10 +50,27 @@ def _records(subject: Subject) -> int:
     return sum(spec.records(subject).count() for spec in all_forms())
 
 
+def _with_graded_adverse_events(subject: Subject) -> Subject:
+    """Two AEs with a grade change each (grades allowed by CTCAE v5.0 for the term): every
+    grade's text names its AE, a parent record."""
+    from inodli.edc.safety.services import record_adverse_event, record_grade_change
+    from inodli.edc.treatment.models import InoAdministration
+
+    nurse = get_user_model().objects.get(username="nurse")
+    day1 = InoAdministration.objects.filter(subject=subject).order_by("administered_on")[0]
+    on = day1.administered_on + dt.timedelta(days=1)
+    for term, onset, later in (("Febrile neutropenia", 3, 4), ("Nausea", 1, 2)):
+        event = record_adverse_event(
+            subject, nurse, term=term, started_on=on, grade=onset, relationship_ino="not_related"
+        )
+        record_grade_change(event, nurse, effective_on=on + dt.timedelta(days=1), grade=later)
+    return subject
+
+
 def test_it_reads_the_busiest_subject_page_in_one_query_per_form(
     demo_study: list[Subject], nurse_client: Client, django_assert_max_num_queries: Any
 ) -> None:
-    subject = max(demo_study, key=_records)
+    subject = _with_graded_adverse_events(max(demo_study, key=_records))
     assert _records(subject) > 40  # a realistic casebook, not an empty one
     with django_assert_max_num_queries(len(all_forms()) + SUBJECT_PAGE_OVERHEAD):
         page = nurse_client.get(reverse("subjects:detail", args=[subject.pk]))
