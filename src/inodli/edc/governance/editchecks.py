@@ -119,6 +119,9 @@ def _response_matches_values(record: Any) -> str | None:
     from inodli.edc.assessments.derivations import complete_response
 
     probe = copy.copy(record)
+    # Re-classify as if confirming the computed category: the investigator's stored choice is
+    # compared below, and would otherwise fail the override rule inside complete_response.
+    probe.investigator_category = ""
     try:
         result = complete_response(probe)
     except (InputError, ValidationError) as error:
