@@ -197,3 +197,15 @@ def test_splitting_large_steps_does_not_change_the_result(monkeypatch) -> None:
     split = simon_two_stage(0.2, 0.35, 0.05, 0.9, 120)
     assert split.admissible == whole.admissible
     assert split.candidates == whole.candidates
+
+
+@pytest.mark.parametrize(
+    ("p0", "p1", "alpha", "power"), [(0.5, 0.75, 0.05, 0.9), (0.5, 0.8, 0.05, 0.8)]
+)
+def test_it_keeps_grid_cells_past_nmax_inside_the_tables(p0, p1, alpha, power) -> None:
+    # Found by the random comparison above: rows whose r-grid ran past nmax read outside the
+    # survival tables (IndexError). The reference is the plain exhaustive search.
+    optimal, minimax = optimal_and_minimax(p0, p1, alpha, 1 - power, 35)
+    result = simon_two_stage(p0, p1, alpha, power, 35)
+    assert (result.optimal.r1, result.optimal.n1, result.optimal.r, result.optimal.n) == optimal[:4]
+    assert (result.minimax.r1, result.minimax.n1, result.minimax.r, result.minimax.n) == minimax[:4]

@@ -216,9 +216,12 @@ class Search:
             halves += self._best_rows(n1[half:], n2[half:], bound[half:])
             return best_per_n(halves)
         r_grid = r_low[:, None] + np.arange(width)[None, :]
+        # A row's grid may run past nmax (its width is the widest row's); those cells are never
+        # valid (r <= r_high <= n), so they are read at r = nmax only to stay inside the tables.
+        r_index = np.minimum(r_grid, self.nmax)
         # windows[m, s, j] = sf[m, s + j]; with s = r + off - (x_count - 1) and
         # j = x_count - 1 - x1 this reads P(X2 > r - x1) for x1 = x_count - 1 .. 0.
-        start = r_grid + off - (x_count - 1)
+        start = r_index + off - (x_count - 1)
         # Only r1 in [k_low, k_high] is ever a candidate. P(X1 > r1, X > r) is either summed
         # from the top over x1 > r1 (clinfun's way) or, when fewer terms, taken as
         # P(X > r) minus the sum over x1 <= r1 (absolute rounding ~1e-16 either way).
@@ -226,8 +229,8 @@ class Search:
             alpha = self._joint_from_top(0, n1, n2, start, x_count, k_low, k_high)
             power = self._joint_from_top(1, n1, n2, start, x_count, k_low, k_high)
         else:
-            alpha = self._joint_from_bottom(0, n1, n2, n, r_grid, k_low, k_high)
-            power = self._joint_from_bottom(1, n1, n2, n, r_grid, k_low, k_high)
+            alpha = self._joint_from_bottom(0, n1, n2, n, r_index, k_low, k_high)
+            power = self._joint_from_bottom(1, n1, n2, n, r_index, k_low, k_high)
         r1 = np.arange(k_low, k_high + 1)[None, None, :]
         r = r_grid[:, :, None]
         rows_n2 = n2[:, None, None]
