@@ -22,6 +22,7 @@ import pandas as pd
 
 from inodli.adam.raw import RawStudy, empty_frame
 from inodli.errors import InputError
+from inodli.protocol import dli_dose, ino_cycle_plan
 
 __all__ = ["SyntheticRates", "synthetic_raw_study"]
 
@@ -60,6 +61,21 @@ _AES: tuple[tuple[str, str, float, tuple[int, ...], str], ...] = (
     ("Sepsis", "Infections and infestations", 0.12, (3, 4), "N"),
 )
 _DONORS = ("MATCHED SIBLING", "MATCHED UNRELATED", "HAPLOIDENTICAL")
+
+
+def _regimen(
+    cycle: int, *, in_remission: bool, start_offset: int
+) -> list[tuple[int, int, int, float]]:
+    """(cycle, day, days after the first dose, mg/m2) from the protocol's own cycle plan, so the
+    synthetic doses never restate the regimen (the BSA here only sizes the plan)."""
+    plan = ino_cycle_plan(cycle, 1.0, in_remission)
+    return [
+        (cycle, dose.day, start_offset + dose.day - 1, float(dose.mg_per_m2)) for dose in plan.doses
+    ]
+
+
+# The protocol's DLI dose (CD3+ cells per kg), read from the DLI rule rather than restated.
+_DLI_CD3_PER_KG = float(dli_dose(60.0, 1e8).protocol_cd3_per_kg)
 
 
 def _day(first: pd.Timestamp, days: Any) -> pd.Timestamp:
@@ -141,10 +157,9 @@ class _Builder:
         lost = float(rng.uniform(60, 700)) if rng.random() < rates.p_lost else np.inf
         end = min(death, lost, 760.0)
         bsa = round(float(np.clip(rng.normal(1.7, 0.15), 1.3, 2.2)), 2)
-        doses = [(1, 1, 0, 0.8), (1, 8, 7, 0.5), (1, 15, 14, 0.5)]
+        doses = _regimen(1, in_remission=False, start_offset=0)
         if end > 30 and relapse > 30:
-            c2 = 0.5 if responder else 0.8
-            doses += [(2, 1, 21, c2), (2, 8, 28, 0.5), (2, 15, 35, 0.5)]
+            doses += _regimen(2, in_remission=responder, start_offset=21)
         for cycle, day, dose_day, dose in doses:
             if dose_day < end:
                 self.add(
@@ -199,7 +214,9 @@ class _Builder:
             )
         if remission is not None:
             if rng.random() < rates.p_dli_given_response and min(end, relapse) > 75:
-                self.add("pr", usubjid, PRTRT="DLI", PRSTDTC=_day(first, 75), PRCD3KG=1e7)
+                self.add(
+                    "pr", usubjid, PRTRT="DLI", PRSTDTC=_day(first, 75), PRCD3KG=_DLI_CD3_PER_KG
+                )
                 if rng.random() < 0.3 and end > 95:
                     self.add(
                         "ae",
