@@ -95,6 +95,24 @@ class TestResponseValues(PersonaTest):
         assert query.assigned_role == "investigator"
         assert "but the form says CR" in query.text
 
+    def test_the_check_leaves_the_checked_record_untouched(self) -> None:
+        from inodli.edc.governance.editchecks import CHECKS
+
+        on = dt.date(2026, 2, 3)
+        subject = enrolled_subject(self.nurse)
+        response = remission_after_cycle_1(subject, self.nurse, on, in_remission=True)
+        cached_marrow = response.marrow  # loads Django's related-object cache
+        marrow = BoneMarrowAssessment.objects.get(subject=subject)
+        marrow.blast_pct = 30.0
+        save_record(marrow, self.nurse, reason="blast count re-read by the pathologist")
+        check = next(c for c in CHECKS if c.code == "RESPONSE_VALUES")
+        before = {f.attname: getattr(response, f.attname) for f in response._meta.concrete_fields}
+        assert check.evaluate(response) is not None
+        after = {f.attname: getattr(response, f.attname) for f in response._meta.concrete_fields}
+        assert after == before
+        assert response.marrow is cached_marrow
+        assert response.marrow.blast_pct != 30.0
+
 
 class TestAeGradeAgainstLabs(PersonaTest):
     def test_it_queries_an_alt_grade_the_labs_do_not_give(self) -> None:

@@ -11,7 +11,6 @@ When the data are corrected so that the rule passes, the check's open query is c
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -118,7 +117,11 @@ def _response_matches_values(record: Any) -> str | None:
     (assessments.derivations.complete_response on a copy)."""
     from inodli.edc.assessments.derivations import complete_response
 
-    probe = copy.copy(record)
+    # complete_response writes its derived values (and the ``marrow`` link) onto the record it
+    # is given: classify a fresh instance so the checked record is never changed by a check.
+    probe = type(record)(
+        **{f.attname: getattr(record, f.attname) for f in record._meta.concrete_fields}
+    )
     # Re-classify as if confirming the computed category: the investigator's stored choice is
     # compared below, and would otherwise fail the override rule inside complete_response.
     probe.investigator_category = ""
