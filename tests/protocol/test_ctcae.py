@@ -228,11 +228,11 @@ def test_it_picks_hyper_or_hypo_kalemia_from_a_potassium_value():
     assert normal.grade == 0
 
 
-def test_it_does_not_guess_a_term_outside_its_table():
+def test_it_grades_a_high_sodium_as_hypernatremia():
+    # CTCAE v5.0 Hypernatremia (admiral ncictcaev5.json): >ULN-150; >150-155; >155-160; >160.
     result = ctcae_grade("sodium", 150, lln=135, uln=145)
-    assert result.term == "Hypernatremia"
-    assert result.grade is None
-    assert result.needs_clinician
+    assert (result.term, result.grade, result.direction) == ("Hypernatremia", 1, "high")
+    assert not result.needs_clinician
 
 
 def test_it_asks_the_clinician_for_hyponatremia_125_to_129():
@@ -306,7 +306,10 @@ def test_it_rejects_bad_or_insufficient_input(kwargs, field):
 
 def test_it_lists_every_lab_term_of_clinical_facts_2_2():
     names = {term.name for term in list_ctcae_lab_terms()}
+    # Section 2.2 of clinical-facts.md, plus the high-side electrolyte terms graded from the
+    # same admiral ncictcaev5.json copy (hypernatremia, hypermagnesemia, hypercalcemia).
     expected = {
+        "Hypernatremia", "Hypermagnesemia", "Hypercalcemia",
         "Neutrophil count decreased", "Platelet count decreased", "White blood cell decreased",
         "Lymphocyte count decreased", "Anemia", "Alanine aminotransferase increased",
         "Aspartate aminotransferase increased", "Blood bilirubin increased",
@@ -372,6 +375,10 @@ RANGES = {
     "hypomagnesemia": (0.7, 1.0),
     "hypocalcemia": (2.1, 2.6),
     "hypocalcemia_ionized": (1.1, 1.3),
+    "hypernatremia": (135.0, 145.0),
+    "hypermagnesemia": (0.7, 1.0),
+    "hypercalcemia": (2.1, 2.6),
+    "hypercalcemia_ionized": (1.1, 1.3),
     "hypoglycemia": (3.9, 6.1),
     "hypoalbuminemia": (35.0, 50.0),
     "electrocardiogram_qt_corrected_interval_prolonged": (350.0, 450.0),

@@ -65,10 +65,13 @@ class CtcaeGrade:
 def _optional(value: Any, field: str, *, positive: bool = False) -> float | None:
     if value is None:
         return None
-    number = as_number(value, field, low=0.0)
-    if positive and number == 0:
-        raise InputError(field, "a number > 0", value)
-    return number
+    if positive:
+        # One message for 0 and for negatives: a reference limit must be > 0.
+        number = as_number(value, field)
+        if number <= 0:
+            raise InputError(field, "a number > 0", value)
+        return number
+    return as_number(value, field, low=0.0)
 
 
 def ctcae_grade(
