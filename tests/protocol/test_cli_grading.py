@@ -164,3 +164,58 @@ def test_it_shows_examples_in_every_help(command):
     assert result.exit_code == 0
     assert "Examples:" in result.output
     assert f"inodli {command} " in result.output
+
+
+# --- audit 2026-11-25: bad values reach the API's checks and name the flag ----------------
+
+
+@pytest.mark.parametrize(
+    ("args", "hint", "allowed"),
+    [
+        (["ALT", "-5", "--uln", "40"], "VALUE", "expected a number >= 0, got -5.0"),
+        (["ALT", "nan", "--uln", "40"], "VALUE", "expected a number >= 0, got nan"),
+        (["ALT", "100", "--uln", "-40"], "--uln", "expected a number > 0, got -40.0"),
+        (["ALT", "100", "--uln", "40", "--unit", "mg/dL"], "--unit", "one of U/L, IU/L, ukat/L"),
+        (["ALT", "100"], "--uln", "the upper limit of normal"),
+        (["troponin", "1"], "TERM", "a CTCAE lab term or alias"),
+        (["sodium", "150"], "--lln/--uln", "both reference limits"),
+    ],
+)
+def test_it_names_the_flag_and_allowed_values_for_bad_grade_input(args, hint, allowed):
+    result = run("grade", *args)
+    assert result.exit_code == 2
+    assert f"Invalid value for {hint}: " in result.output
+    assert allowed in result.output
+
+
+def test_it_grades_a_high_sodium_on_the_command_line():
+    # CTCAE v5.0 Hypernatremia grade 2: >150 - 155 mmol/L (admiral ncictcaev5.json).
+    result = run("grade", "sodium", "152", "--lln", "135", "--uln", "145")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Hypernatremia: grade 2\n")
+
+
+@pytest.mark.parametrize("value", ["nan", "101", "-1"])
+def test_it_refuses_a_relapse_threshold_that_could_never_fire(value):
+    result = run(
+        "response", "--blasts", "30", "--timepoint", "after-remission", "--relapse-blasts", value
+    )
+    assert result.exit_code == 2
+    assert "Invalid value for --relapse-blasts: expected a number in 0-100 (%)" in result.output
+
+
+def test_it_prints_the_ash_sap_mrd_category_where_it_differs_from_ino_vate():
+    result = run(
+        "response", "--blasts", "1", "--anc", "2", "--platelets", "150", "--blood-blasts", "no",
+        "--emd", "none", "--mrd", "0.005", "--mrd-sensitivity", "0.001",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "MRD: negative (ASH-SAP: MRD intermediate)" in result.output
+
+
+def test_it_refuses_a_zero_mrd_sensitivity_on_the_command_line():
+    result = run("response", "--blasts", "1", "--mrd", "0", "--mrd-sensitivity", "0")
+    assert result.exit_code == 2
+    assert "Invalid value for --mrd-sensitivity: expected a number > 0 and <= 100 (%)" in (
+        result.output
+    )

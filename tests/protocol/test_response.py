@@ -278,6 +278,88 @@ def test_it_rejects_bad_mrd_input():
         classify_mrd(0.0, sensitivity_pct="high")
 
 
+@pytest.mark.parametrize(
+    ("level", "sensitivity", "ash_sap"),
+    [
+        # ASH-SAP (clinical-facts 4.2): MRD CR = negative with a minimum sensitivity of 0.01%;
+        # MRD failure = positive >= 0.01%; MRD intermediate = positive < 0.01%, or negative
+        # with insufficient sensitivity.
+        (0.0, 0.01, "MRD CR"),
+        (0.0, 0.001, "MRD CR"),
+        (0.01, 0.001, "MRD failure"),
+        (0.0099, 0.001, "MRD intermediate"),  # INO-VATE still calls this negative (<0.01%)
+        (0.0, 0.1, "MRD intermediate"),
+        (0.0, None, "MRD intermediate"),
+        (None, 0.001, None),
+    ],
+)
+def test_it_names_the_ash_sap_mrd_category_beside_the_ino_vate_status(level, sensitivity, ash_sap):
+    assert classify_mrd(level, sensitivity_pct=sensitivity).ash_sap_category == ash_sap
+
+
+def test_it_reports_where_ino_vate_and_ash_sap_disagree():
+    result = classify_mrd(0.005, sensitivity_pct=0.001)
+    assert result.status is MrdStatus.NEGATIVE
+    assert result.ash_sap_category == "MRD intermediate"
+    assert "INO-VATE" in result.reason
+    assert "ASH-SAP" in result.reason
+
+
+def test_it_keeps_an_unquantifiable_positive_mrd_undecided():
+    # ASH-SAP: "positive but not quantifiable" is MRD intermediate; it cannot be compared
+    # with the 0.01% INO-VATE threshold.
+    result = classify_mrd(None, sensitivity_pct=0.01, detected_not_quantifiable=True)
+    assert result.status is MrdStatus.INDETERMINATE
+    assert result.ash_sap_category == "MRD intermediate"
+    with pytest.raises(InputError) as error:
+        classify_mrd(0.02, sensitivity_pct=0.01, detected_not_quantifiable=True)
+    assert error.value.field == "level_pct"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"sensitivity_pct": 0}, "sensitivity_pct"),  # no assay detects 0%
+        ({"sensitivity_pct": -0.01}, "sensitivity_pct"),
+        ({"sensitivity_pct": float("nan")}, "sensitivity_pct"),
+        ({"sensitivity_pct": 0.01, "threshold_pct": 0}, "threshold_pct"),
+        ({"sensitivity_pct": 0.01, "threshold_pct": 101}, "threshold_pct"),
+        (
+            {"sensitivity_pct": 0.01, "detected_not_quantifiable": "yes"},
+            "detected_not_quantifiable",
+        ),
+    ],
+)
+def test_it_names_the_bad_mrd_field(kwargs, field):
+    with pytest.raises(InputError) as error:
+        classify_mrd(0.0, **kwargs)
+    assert error.value.field == field
+    assert error.value.allowed
+
+
+@pytest.mark.parametrize("limit", [float("nan"), -1.0, 100.5, float("inf")])
+def test_it_refuses_a_relapse_threshold_that_could_never_fire(limit):
+    # A NaN limit would make every marrow value "not >= limit": relapse silently never found.
+    with pytest.raises(InputError) as error:
+        classify_response(
+            marrow_blasts_pct=30, anc=1.0, platelets=100, blood_blasts_present=False,
+            extramedullary_disease="none", prior_remission=True,
+            relapse_marrow_blasts=Threshold(Operator.GE, limit),
+        )  # fmt: skip
+    assert error.value.field == "relapse_marrow_blasts"
+
+
+def test_it_applies_an_nccn_style_relapse_threshold_when_asked():
+    # clinical-facts 4.1: NCCN-style ">5%" instead of the Chinese consensus ">=5%".
+    kwargs = {
+        "marrow_blasts_pct": 5.0, "anc": 1.5, "platelets": 150, "blood_blasts_present": False,
+        "extramedullary_disease": "none", "prior_remission": True,
+    }  # fmt: skip
+    assert classify_response(**kwargs).category is ResponseCategory.RELAPSE
+    nccn = classify_response(**kwargs, relapse_marrow_blasts=Threshold(Operator.GT, 5.0))
+    assert nccn.category is CR
+
+
 @pytest.mark.parametrize("module", [mrd, response])
 def test_it_runs_the_docstring_examples(module):
     failures, tried = doctest.testmod(module)

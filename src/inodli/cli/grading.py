@@ -50,7 +50,9 @@ def _call(flags: dict[str, str], function: Callable[..., T], *args: Any, **kwarg
 
 
 # ------------------------------------------------------------------------------ grade
-@click.command()
+# ignore_unknown_options: a negative VALUE ("-5") reaches the range check and gets its
+# "expected a number >= 0" message instead of click's "No such option '-5'".
+@click.command(context_settings={"ignore_unknown_options": True})
 @click.argument("term")
 @click.argument("value", type=float)
 @click.option("--lln", type=float, default=None, help="Lower limit of normal (same unit).")
@@ -327,6 +329,9 @@ _YES_NO = {"yes": True, "no": False}
 @click.option(
     "--mrd-sensitivity", type=float, default=None, help="MRD assay sensitivity, % (0.01 = 1e-4)."
 )
+@click.option(
+    "--mrd-not-quantifiable", is_flag=True, help="MRD detected but not quantifiable (no --mrd)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def response(**options: Any) -> None:
     """Classify a B-ALL/LBL response (trial-record CR/CRi by default) and MRD.
@@ -350,6 +355,7 @@ def response(**options: Any) -> None:
         "reference_marrow_blasts_pct": "--reference-blasts", "blood_blasts_abs": "--blood-blasts-abs",
         "reference_blood_blasts_abs": "--reference-blood-blasts-abs", "imaging_deauville": "--deauville",
         "level_pct": "--mrd", "sensitivity_pct": "--mrd-sensitivity",
+        "relapse_marrow_blasts": "--relapse-blasts",
     }  # fmt: skip
     relapse = None
     if o["relapse_blasts"] is not None:
@@ -366,11 +372,15 @@ def response(**options: Any) -> None:
         imaging_deauville=o["deauville"], criteria=o["criteria"], relapse_marrow_blasts=relapse,
     )  # fmt: skip
     mrd = None
-    if o["mrd"] is not None or o["mrd_sensitivity"] is not None:
-        mrd = _call(flags, classify_mrd, o["mrd"], sensitivity_pct=o["mrd_sensitivity"])
+    if o["mrd"] is not None or o["mrd_sensitivity"] is not None or o["mrd_not_quantifiable"]:
+        mrd = _call(
+            flags, classify_mrd, o["mrd"], sensitivity_pct=o["mrd_sensitivity"],
+            detected_not_quantifiable=o["mrd_not_quantifiable"],
+        )  # fmt: skip
     if o["as_json"]:
         _emit({"response": result, "mrd": mrd})
         return
     click.echo(str(result))
     if mrd is not None:
-        click.echo(f"MRD: {mrd.status.value}. {mrd.reason}")
+        ash = f" (ASH-SAP: {mrd.ash_sap_category})" if mrd.ash_sap_category else ""
+        click.echo(f"MRD: {mrd.status.value}{ash}. {mrd.reason}")

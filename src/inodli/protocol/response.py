@@ -182,7 +182,17 @@ def classify_response(
     """
     crit = criteria if isinstance(criteria, ResponseCriteria) else response_criteria(criteria)
     rules = response_rules()
-    relapse_rule = relapse_marrow_blasts or rules.relapse_marrow_blasts
+    relapse_rule = rules.relapse_marrow_blasts
+    if relapse_marrow_blasts is not None:
+        if not isinstance(relapse_marrow_blasts, Threshold):
+            raise InputError(
+                "relapse_marrow_blasts", "a Threshold (e.g. >= 5 %)", relapse_marrow_blasts
+            )
+        # A NaN or out-of-range limit would make every relapse silently undetectable.
+        as_number(
+            relapse_marrow_blasts.limit, "relapse_marrow_blasts", low=0.0, high=100.0, unit="%"
+        )
+        relapse_rule = relapse_marrow_blasts
     blasts = _optional(marrow_blasts_pct, "marrow_blasts_pct", 100.0, "%")
     anc_value = _optional(anc, "anc", 1000.0, "x10^9/L")
     plt_value = _optional(platelets, "platelets", 10000.0, "x10^9/L")
