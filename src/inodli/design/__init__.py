@@ -1,4 +1,5 @@
-"""inodli.design: Phase II designs, interim monitoring rules and their operating characteristics."""
+"""inodli.design: Phase II designs, monitoring rules, their operating characteristics and the
+inference after a two-stage design."""
 
 from inodli.design.bayes import (
     StoppingBoundary,
@@ -38,6 +39,14 @@ from inodli.design.trial import (
     candidate_designs,
     trial_monitoring_status,
 )
+from inodli.design.two_stage_inference import (
+    TwoStageInference,
+    stagewise_confidence_interval,
+    stagewise_p_value,
+    two_stage_inference,
+    two_stage_median_unbiased,
+    two_stage_umvue,
+)
 
 __all__ = [
     "TRIAL_DESIGN",
@@ -52,6 +61,7 @@ __all__ = [
     "StoppingBoundary",
     "ToxicityRule",
     "TrialDesign",
+    "TwoStageInference",
     "bop2_boundaries",
     "bop2_design",
     "candidate_designs",
@@ -68,6 +78,11 @@ __all__ = [
     "simon_two_stage",
     "simulate_operating_characteristics",
     "single_stage_design",
+    "stagewise_confidence_interval",
+    "stagewise_p_value",
     "toxicity_stopping_boundaries",
     "trial_monitoring_status",
+    "two_stage_inference",
+    "two_stage_median_unbiased",
+    "two_stage_umvue",
 ]
