@@ -1,4 +1,5 @@
-"""Personas for permission tests: one user per study role, and an outsider with none.
+"""Personas for permission tests: one user per study role (the administrator manages accounts
+and reads; it enters no data), and an outsider with none.
 
 Use the ``personas`` fixture (tests/edc/conftest.py), or subclass :class:`PersonaTest` so that
 permission tests read as sentences::
@@ -29,6 +30,7 @@ PERSONA_ROLES: dict[str, Role | None] = {
     "data_manager": Role.DATA_MANAGER,
     "monitor": Role.MONITOR,
     "statistician": Role.STATISTICIAN,
+    "administrator": Role.ADMINISTRATOR,
     "outsider": None,
 }
 
@@ -41,6 +43,7 @@ class Personas:
     data_manager: Any
     monitor: Any
     statistician: Any
+    administrator: Any
     outsider: Any
 
     def all(self) -> dict[str, Any]:
@@ -78,6 +81,7 @@ class PersonaTest:
     data_manager: Any
     monitor: Any
     statistician: Any
+    administrator: Any
     outsider: Any
 
     @pytest.fixture(autouse=True)

@@ -2,7 +2,8 @@
 
 The core's two questions (``can_read``, ``can_enter_data``) stay as they are; this module adds
 the governance actions. A monitor reads, verifies source data and raises queries but never
-enters data; a statistician reads and exports; an outsider (no role) may do nothing.
+enters data; a statistician reads and exports; the administrator manages accounts and reads the
+sign-in log (with the data manager); an outsider (no role) may do nothing.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ class Action(enum.StrEnum):
     EXPORT = "export"
     IMPORT = "import"
     RUN_CHECKS = "run_checks"
+    MANAGE_USERS = "manage_users"
+    VIEW_LOGIN_LOG = "view_login_log"
 
 
 _SITE = {Action.READ, Action.ENTER_DATA, Action.ANSWER_QUERY}
@@ -46,13 +49,15 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.EXPORT,
             Action.IMPORT,
             Action.RUN_CHECKS,
+            Action.VIEW_LOGIN_LOG,  # reviews who signed in, as part of data oversight
         }
     ),
     Role.MONITOR: frozenset(
         {Action.READ, Action.RAISE_QUERY, Action.CLOSE_QUERY, Action.VERIFY_SOURCE}
     ),
     Role.STATISTICIAN: frozenset({Action.READ, Action.EXPORT}),
-    Role.ADMINISTRATOR: frozenset({Action.READ}),
+    # Accounts (21 CFR 11.10(d), (g)): only the administrator creates accounts and sets roles.
+    Role.ADMINISTRATOR: frozenset({Action.READ, Action.MANAGE_USERS, Action.VIEW_LOGIN_LOG}),
 }
 
 
