@@ -211,3 +211,35 @@ def test_it_names_the_missing_count_flag() -> None:
     )  # fmt: skip
     assert code == 2
     assert "Invalid value for --anc" in output
+
+
+# --- audit 2026-11-25 -------------------------------------------------------------------
+
+
+def test_it_shows_a_bad_date_as_typed() -> None:
+    code, output = run("it", "--remission-date", "2026-02-01", "--as-of", "2026-01-01")
+    assert code == 2
+    assert (
+        "Invalid value for --as-of: expected a date on or after the remission date 2026-02-01, "
+        "got 2026-01-01"
+    ) in output
+    assert "datetime.date" not in output
+
+
+def test_it_prints_unverified_clauses_in_the_next_dose_decision() -> None:
+    code, output = run(
+        "next-dose", "--cycle", "1", "--day", "8", "--bilirubin", "10", "--bilirubin-uln", "20",
+        "--alt", "30", "--alt-uln", "40", "--nonheme-grade", "2", "--nonheme-baseline-grade", "2",
+    )  # fmt: skip
+    assert code == 0, output
+    assert output.startswith("GIVE\n")
+    assert "UNVERIFIED: INO-MOD-NONHEME 'or pre-treatment grade'" in output
+
+
+def test_it_explains_why_cycle_4_needs_a_remission() -> None:
+    code, output = run(
+        "dose", "--height", "170", "--weight", "65", "--cycle", "4", "--max-cycles", "6"
+    )
+    assert code == 2
+    assert "Invalid value for --in-remission: expected True (CR/CRi reached) for cycle 4" in output
+    assert "within 3 cycles should discontinue" in output

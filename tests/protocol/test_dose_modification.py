@@ -300,3 +300,54 @@ def test_it_marks_recalled_table_4_rows_as_unverified_when_asked(days: int, rule
 def test_it_refuses_bad_interruption_days(days: object) -> None:
     with pytest.raises(InputError, match="days"):
         interruption_guidance(days)
+
+
+# --- audit 2026-11-25: partly verified label clauses are flagged, not presented as certain ---
+
+
+def test_it_flags_a_give_that_rests_on_the_recalled_pre_treatment_grade_clause() -> None:
+    # Label Table 3 as retrieved: "Interrupt treatment until recovery to Grade 1 o..." (cut off);
+    # "or pre-treatment grade" is recalled (clinical-facts 1.4 [V-partial]).
+    decision = decide(other_nonheme_grade=2, other_nonheme_baseline_grade=2)
+    assert decision.action == "give"
+    assert len(decision.unverified) == 1
+    assert "pre-treatment grade" in decision.unverified[0]
+    assert "UNVERIFIED:" in str(decision)
+
+
+def test_it_does_not_flag_a_decision_the_verified_words_decide() -> None:
+    assert decide(other_nonheme_grade=2).unverified == ()  # grade 2 > grade 1: hold, verified
+    assert decide(other_nonheme_grade=1).unverified == ()
+    assert decide().unverified == ()
+
+
+LOW_BASELINE: dict[str, Any] = {
+    "cycle": 2, "dose_day": 1, "pretreatment_anc": 0.4, "pretreatment_platelets": 20.0,
+}  # fmt: skip
+
+
+def test_it_names_the_release_condition_that_applied() -> None:
+    # Drugs.com, Table 2 low-baseline row: release when 1) counts >= the prior cycle's
+    # baseline, or 2) ANC >= 1 and platelets >= 50, or 3) stable/improved marrow ...
+    by_baseline = decide(**LOW_BASELINE, anc=0.5, platelets=30.0,
+                         marrow_stable_and_cytopenia_from_disease=True)  # fmt: skip
+    assert by_baseline.action == "give"
+    assert any("condition 1" in note for note in by_baseline.notes)
+    assert by_baseline.unverified == ()  # condition 1 is verified text
+    # Baseline platelets 30 (< 50) picks the low-baseline row; ANC 1.2 is below its baseline
+    # 1.5, so only condition 2 releases.
+    by_floor = decide(cycle=2, dose_day=1, pretreatment_anc=1.5, pretreatment_platelets=30.0,
+                      anc=1.2, platelets=60.0)  # fmt: skip
+    assert by_floor.action == "give"
+    assert any("condition 2" in note for note in by_floor.notes)
+
+
+def test_it_flags_a_release_by_the_partly_retrieved_condition_3() -> None:
+    decision = decide(**LOW_BASELINE, anc=0.3, platelets=15.0,
+                      marrow_stable_and_cytopenia_from_disease=True)  # fmt: skip
+    assert decision.action == "give"
+    assert any("condition 3" in note for note in decision.notes)
+    assert len(decision.unverified) == 1
+    assert "most recent bone marrow" in decision.unverified[0]
+    held = decide(**LOW_BASELINE, anc=0.3, platelets=15.0)
+    assert (held.action, rule_ids(held)) == ("hold", ["INO-MOD-HEME-LOWBASE"])

@@ -39,7 +39,10 @@ def _call(flags: dict[str, str], function: Callable[..., T], *args: Any, **kwarg
         return function(*args, **kwargs)
     except InputError as error:
         flag = flags.get(error.field.split("[")[0], error.field)
-        message = f"expected {error.allowed}, got {error.received!r}"
+        received = error.received
+        # A date is shown as typed on the command line, not as datetime.date(2026, 1, 1).
+        shown = received.isoformat() if isinstance(received, date) else repr(received)
+        message = f"expected {error.allowed}, got {shown}"
         if error.detail:
             message += f". {error.detail}"
         raise click.BadParameter(message, param_hint=flag) from error

@@ -47,17 +47,24 @@ class Reason:
 
 @dataclass(frozen=True)
 class DoseDecision:
-    """The decision for the next dose; ``reasons`` lists every rule that fired."""
+    """The decision for the next dose; ``reasons`` lists every rule that fired.
+
+    ``unverified`` names each label clause that decided this answer although its wording was
+    only partly retrieved (clinical-facts 1.4, [V-partial]); the answer must then be checked
+    against the label before it is acted on.
+    """
 
     action: Action
     reasons: tuple[Reason, ...]
     notes: tuple[str, ...]
     rule_table_version: str
+    unverified: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         lines = [f"{self.action.upper()}"]
         lines += [f"  [{r.rule_id}] {r.action}: {r.explanation}" for r in self.reasons]
         lines += [f"  note: {n}" for n in self.notes]
+        lines += [f"  UNVERIFIED: {u}" for u in self.unverified]
         return "\n".join(lines)
 
 
@@ -237,6 +244,7 @@ def next_dose_decision(
 
     reasons: list[Reason] = []
     notes: list[str] = []
+    unverified: list[str] = []
     if as_flag(vod_sos, "vod_sos") or as_flag(severe_liver_toxicity, "severe_liver_toxicity"):
         reasons.append(_reason("vod", "VOD/SOS or other severe liver toxicity reported"))
     if as_flag(liver_not_recovered, "liver_not_recovered"):
@@ -265,11 +273,20 @@ def next_dose_decision(
                 "hold until grade <= 1 or pre-treatment grade",
             )
         )
+        if baseline > table.nonheme_recovered_grade:
+            unverified.append(_PRETREATMENT_GRADE_CLAUSE)
+    elif grade >= table.nonheme_from_grade:
+        # Given only because grade <= its pre-treatment grade: the recalled half of the row.
+        notes.append(
+            f"non-haematologic toxicity grade {grade} not held: at or below its pre-treatment "
+            f"grade {baseline}"
+        )
+        unverified.append(_PRETREATMENT_GRADE_CLAUSE)
 
     if dose_day == 1 and cycle >= 2:
         reasons += _count_reasons(
             anc, platelets, pretreatment_anc, pretreatment_platelets, low_counts_days,
-            low_counts_drug_related, marrow_stable_and_cytopenia_from_disease, notes,
+            low_counts_drug_related, marrow_stable_and_cytopenia_from_disease, notes, unverified,
         )  # fmt: skip
     else:
         notes.append(
@@ -277,7 +294,18 @@ def next_dose_decision(
             f"({table.rule('general').rule_id}); Table 2 acts at day 1 of the next cycle"
         )
     action: Action = max((r.action for r in reasons), key=_SEVERITY.__getitem__, default="give")
-    return DoseDecision(action, tuple(reasons), tuple(notes), table.version)
+    return DoseDecision(action, tuple(reasons), tuple(notes), table.version, tuple(unverified))
+
+
+_PRETREATMENT_GRADE_CLAUSE = (
+    "INO-MOD-NONHEME 'or pre-treatment grade': the retrieved label text stops at 'until "
+    "recovery to Grade 1 o'; the rest is recalled (clinical-facts 1.4 [V-partial])"
+)
+_CONDITION_3_CLAUSE = (
+    "INO-MOD-HEME-LOWBASE condition 3: the label text after 'most recent bone marrow "
+    "assessment' was not retrieved (clinical-facts 1.4 [V-partial]); the release rests on the "
+    "investigator's judgement"
+)
 
 
 def _exceeds(value: float, uln: float, factor: Decimal) -> bool:
@@ -343,7 +371,7 @@ def _liver_reasons(
 
 def _count_reasons(
     anc: Any, platelets: Any, pre_anc: Any, pre_plt: Any, low_days: Any,
-    drug_related: Any, marrow_flag: Any, notes: list[str],
+    drug_related: Any, marrow_flag: Any, notes: list[str], unverified: list[str],
 ) -> list[Reason]:  # fmt: skip
     table = _table()
     fields = (("anc", anc), ("platelets", platelets), ("pretreatment_anc", pre_anc),
@@ -374,11 +402,20 @@ def _count_reasons(
                 _reason("platelets", f"platelets {p} < {plt_floor} x 10^9/L (baseline {pp})")
             )
     else:
-        released = (a >= pa and p >= pp) or (a >= anc_floor and p >= plt_floor) or marrow
-        if marrow:
+        by_baseline = a >= pa and p >= pp
+        by_floor = a >= anc_floor and p >= plt_floor
+        released = by_baseline or by_floor or marrow
+        if by_baseline:
+            notes.append(f"released by condition 1: ANC {a} >= {pa} and platelets {p} >= {pp}")
+        elif by_floor:
+            notes.append(
+                f"released by condition 2: ANC {a} >= {anc_floor} and platelets {p} >= {plt_floor}"
+            )
+        elif marrow:
             notes.append(
                 "released by condition 3 (investigator: stable/improved marrow, cytopenia from disease)"
             )
+            unverified.append(_CONDITION_3_CLAUSE)
         if not released:
             reasons.append(
                 _reason(

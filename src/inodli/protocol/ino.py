@@ -223,7 +223,7 @@ def ino_cycle_plan(
     if cycle > rules.cycles_to_remission and not remission:
         raise InputError(
             "in_remission",
-            f"True for cycle {cycle} (> {rules.cycles_to_remission})",
+            f"True (CR/CRi reached) for cycle {cycle}, after cycle {rules.cycles_to_remission}",
             remission,
             "Label: patients who do not achieve a CR or CRi within 3 cycles should discontinue.",
         )
