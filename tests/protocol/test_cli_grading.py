@@ -219,3 +219,21 @@ def test_it_refuses_a_zero_mrd_sensitivity_on_the_command_line():
     assert "Invalid value for --mrd-sensitivity: expected a number > 0 and <= 100 (%)" in (
         result.output
     )
+
+
+def test_it_prints_the_verification_status_of_the_gvhd_rules():
+    acute = run("agvhd", "--skin", "3", "--liver", "0", "--upper-gi", "0", "--lower-gi", "0")
+    assert "  status: [C] overall-grade pattern rules" in acute.output
+    chronic = run("cgvhd", "--lungs", "1")
+    assert "  status: [C] global-severity rules" in chronic.output
+
+
+def test_it_stages_a_stool_urine_mix_from_the_command_line():
+    result = run(
+        "agvhd", "--skin", "0", "--liver", "0", "--upper-gi", "0", "--stool-ml", "2200",
+        "--stool-mixed-with-urine", "--weight", "70", "--json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["organ_stages"][3]["stage"] == 2  # 1100 mL/day of stool: 1000-1500
+    assert data["overall"]["roman"] == "III"

@@ -230,3 +230,75 @@ def test_it_runs_the_docstring_examples(module):
     failures, tried = doctest.testmod(module)
     assert tried > 0
     assert failures == 0
+
+
+# --- audit 2026-11-25 ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("mix_ml", "stage"),
+    [
+        # NCI PDQ footnote: "If stool and urine are mixed, stool output is presumed to be 50%
+        # of total stool/urine mix"; then the adult rows 500-999 / 1000-1500 / >1500 mL/day.
+        (999, 0),  # 499.5 mL/day stool
+        (1000, 1),  # 500
+        (1999, 1),  # 999.5 (< 1000)
+        (2000, 2),  # 1000
+        (3000, 2),  # 1500
+        (3001, 3),  # 1500.5
+    ],
+)
+def test_it_takes_stool_as_half_of_a_stool_urine_mix(mix_ml, stage):
+    result = stage_lower_gi(weight_kg=70, stool_ml_per_day=mix_ml, stool_mixed_with_urine=True)
+    assert result.stage == stage
+    assert "stool/urine mix" in result.reason
+
+
+def test_it_needs_the_mix_volume_and_a_real_flag():
+    with pytest.raises(InputError) as error:
+        stage_lower_gi(weight_kg=70, episodes_per_day=4, stool_mixed_with_urine=True)
+    assert error.value.field == "stool_ml_per_day"
+    with pytest.raises(InputError) as error:
+        stage_lower_gi(weight_kg=70, stool_ml_per_day=800, stool_mixed_with_urine="yes")
+    assert error.value.field == "stool_mixed_with_urine"
+
+
+def test_it_marks_the_overall_grade_as_corroborated_not_verified():
+    # clinical-facts 3.1: the overall-grade pattern rules are [C] (Harris 2016 Table 2 not
+    # retrieved); every grade says so instead of presenting the rule as certain.
+    grade = agvhd_overall_grade(skin=3, liver=0, upper_gi=0, lower_gi=0)
+    assert grade.verification.startswith("[C]")
+    assert "Harris 2016 Table 2" in grade.verification
+    assert grade.verification in str(grade)
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "stage"),
+    [
+        # PDQ liver rows in mg/dL; 1 mg/dL = 17.1 umol/L: 2 -> 34.2, 3 -> 51.3, 6 -> 102.6,
+        # 15 -> 256.5 umol/L.
+        (34.19, "umol/L", 0),
+        (34.2, "umol/L", 1),
+        (51.3, "umol/L", 1),
+        (51.31, "umol/L", 2),
+        (102.6, "umol/L", 2),
+        (102.61, "umol/L", 3),
+        (256.5, "umol/L", 3),
+        (256.51, "umol/L", 4),
+        (34.2, "µmol/L", 1),
+        (2.0, "MG/DL", 1),
+    ],
+)
+def test_it_stages_the_liver_from_si_bilirubin_at_each_boundary(value, unit, stage):
+    assert stage_liver(value, unit=unit).stage == stage
+
+
+@pytest.mark.parametrize("unit", ["mg/L", "mmol/L", "", "g/dL"])
+def test_it_names_the_allowed_bilirubin_units(unit):
+    with pytest.raises(InputError) as error:
+        stage_liver(2.0, unit=unit)
+    assert (error.value.field, error.value.allowed, error.value.received) == (
+        "unit",
+        "mg/dL or umol/L",
+        unit,
+    )

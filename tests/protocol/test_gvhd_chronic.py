@@ -119,3 +119,14 @@ def test_it_runs_the_docstring_examples(module):
     failures, tried = doctest.testmod(module)
     assert tried > 0
     assert failures == 0
+
+
+def test_it_marks_the_severity_rules_as_corroborated_not_verified():
+    # clinical-facts 3.2: the global-severity rules are [C] (Jagasia 2015 table not
+    # retrieved); every result says so.
+    scores = dict.fromkeys(cgvhd_organs(), 0)
+    result = cgvhd_global_severity({**scores, "lungs": 1})
+    assert result.severity is MODERATE
+    assert result.verification.startswith("[C]")
+    assert "Jagasia 2015" in result.verification
+    assert result.verification in str(result)

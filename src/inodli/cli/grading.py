@@ -139,6 +139,9 @@ def grade(
     "--severe-pain", is_flag=True, help="Severe abdominal pain (opioids + impact on performance)."
 )
 @click.option("--bloody-stool", is_flag=True, help="Grossly bloody stool.")
+@click.option(
+    "--stool-mixed-with-urine", is_flag=True, help="--stool-ml is a stool/urine mix (stool = 50%)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def agvhd(**options: Any) -> None:
     """Acute GVHD overall grade (MAGIC) from organ stages or organ findings.
@@ -168,7 +171,8 @@ def agvhd(**options: Any) -> None:
         "upper_gi": o["upper_gi_symptoms"] is not None,
         "lower_gi": any(
             (o["stool_ml"] is not None, o["stool_episodes"] is not None,
-             o["unquantified_episodes"], o["severe_pain"], o["bloody_stool"])
+             o["unquantified_episodes"], o["severe_pain"], o["bloody_stool"],
+             o["stool_mixed_with_urine"])
         ),
     }  # fmt: skip
     stages: dict[str, ga.OrganStage] = {}
@@ -194,6 +198,7 @@ def agvhd(**options: Any) -> None:
             flags, ga.stage_lower_gi, weight_kg=o["weight"], stool_ml_per_day=o["stool_ml"],
             episodes_per_day=o["stool_episodes"], unquantified_episodes=o["unquantified_episodes"],
             severe_abdominal_pain=o["severe_pain"], grossly_bloody_stool=o["bloody_stool"],
+            stool_mixed_with_urine=o["stool_mixed_with_urine"],
         )  # fmt: skip
     ordered = tuple(stages[organ] for organ in ga.ORGANS)
     overall = _call(flags, ga.agvhd_overall_grade, *(s.stage for s in ordered))
@@ -204,6 +209,7 @@ def agvhd(**options: Any) -> None:
     for stage in ordered:
         click.echo(f"  {stage.organ:<9} stage {stage.stage}: {stage.reason}")
     click.echo(f"  rule: {overall.rule}")
+    click.echo(f"  status: {overall.verification}")
 
 
 # ------------------------------------------------------------------------------ cgvhd
@@ -270,6 +276,7 @@ def cgvhd(**options: Any) -> None:
     for reason in result.reasons:
         click.echo(f"  - {reason}")
     click.echo(f"  rule: {result.rule}")
+    click.echo(f"  status: {result.verification}")
 
 
 # ---------------------------------------------------------------------------- response

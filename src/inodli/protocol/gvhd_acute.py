@@ -70,11 +70,16 @@ class OrganStage:
 
 @dataclass(frozen=True)
 class AgvhdGrade:
-    """The overall MAGIC grade (0-4) with the rule that decided it."""
+    """The overall MAGIC grade (0-4) with the rule that decided it.
+
+    ``verification`` says how well the overall-grade rules are sourced ([C]: corroborated,
+    Harris 2016 Table 2 itself not retrieved); it is shown with every grade.
+    """
 
     grade: int
     stages: dict[str, int]
     rule: str
+    verification: str = ""
 
     @property
     def roman(self) -> str:
@@ -82,7 +87,8 @@ class AgvhdGrade:
 
     def __str__(self) -> str:
         shown = ", ".join(f"{organ} {stage}" for organ, stage in self.stages.items())
-        return f"acute GVHD grade {self.roman} ({shown}): {self.rule}"
+        status = f" [{self.verification}]" if self.verification else ""
+        return f"acute GVHD grade {self.roman} ({shown}): {self.rule}{status}"
 
 
 @dataclass(frozen=True)
@@ -139,6 +145,9 @@ def _table() -> dict[str, Any]:
             "adult_weight": parse_threshold(gi["adult_min_weight_kg"], "lower_gi"),
             "episode_ml_adult": float(gi["unquantified_episode_ml_adult"]),
             "episode_ml_per_kg_child": float(gi["unquantified_episode_ml_per_kg_child"]),
+            "mixed_fraction": Decimal(str(gi["mixed_with_urine_stool_fraction"])),
+            "mixed_text": str(gi["mixed_with_urine_text"]),
+            "grade_status": str(data["verification"]["overall_grade_status"]),
             "gi4_text": str(gi["stage4_text"]),
             "adult_ml": _rows(gi["adult_ml"], "lower_gi.adult_ml"),
             "adult_episodes": _rows(gi["adult_episodes"], "lower_gi.adult_episodes"),
@@ -230,6 +239,7 @@ def stage_lower_gi(
     unquantified_episodes: int = 0,
     severe_abdominal_pain: bool = False,
     grossly_bloody_stool: bool = False,
+    stool_mixed_with_urine: bool = False,
 ) -> OrganStage:
     """Lower-GI stage from stool output, adult (>50 kg) or child rules.
 
@@ -247,6 +257,9 @@ def stage_lower_gi(
         to ``stool_ml_per_day``.
     severe_abdominal_pain, grossly_bloody_stool : bool
         Either one makes the stage 4 regardless of volume.
+    stool_mixed_with_urine : bool
+        ``stool_ml_per_day`` was measured as a stool/urine mix: stool is taken as 50% of it
+        (NCI PDQ footnote to the MAGIC staging table).
 
     When both a volume and an episode count are given, the higher stage is used.
 
@@ -262,6 +275,7 @@ def stage_lower_gi(
     for name, flag in (
         ("severe_abdominal_pain", severe_abdominal_pain),
         ("grossly_bloody_stool", grossly_bloody_stool),
+        ("stool_mixed_with_urine", stool_mixed_with_urine),
     ):
         if not isinstance(flag, bool):
             raise InputError(name, "True or False", flag)
@@ -286,6 +300,16 @@ def stage_lower_gi(
         if stool_ml_per_day is None
         else as_number(stool_ml_per_day, "stool_ml_per_day", low=0, unit="mL/day")
     )
+    mixed_note = ""
+    if stool_mixed_with_urine:
+        if volume is None:
+            raise InputError(
+                "stool_ml_per_day", "the measured stool/urine volume (mL/day)", None,
+                "stool_mixed_with_urine needs the volume of the mix.",
+            )  # fmt: skip
+        mixed = volume
+        volume = float(Decimal(repr(volume)) * table["mixed_fraction"])
+        mixed_note = f" (stool/urine mix {mixed:g} mL/day: stool taken as {volume:g} mL/day)"
     if unquantified_episodes:
         per_episode = (
             table["episode_ml_adult"] if adult else table["episode_ml_per_kg_child"] * weight
@@ -322,7 +346,7 @@ def stage_lower_gi(
         )
     stage, detail = max(candidates, key=lambda c: c[0])
     extra = "; the higher of the volume and episode stages" if len(candidates) > 1 else ""
-    return OrganStage("lower_gi", stage, f"{who}, {detail}{extra}")
+    return OrganStage("lower_gi", stage, f"{who}, {detail}{mixed_note}{extra}")
 
 
 def agvhd_overall_grade(skin: int, liver: int, upper_gi: int, lower_gi: int) -> AgvhdGrade:
@@ -351,9 +375,10 @@ def agvhd_overall_grade(skin: int, liver: int, upper_gi: int, lower_gi: int) -> 
             or not 0 <= stage <= MAX_STAGE[organ]
         ):
             raise InputError(organ, f"a stage 0-{MAX_STAGE[organ]} (whole number)", stage)
-    for rule in _table()["grades"]:
+    table = _table()
+    for rule in table["grades"]:
         if rule.holds(stages):
-            return AgvhdGrade(rule.grade, stages, rule.source_text)
+            return AgvhdGrade(rule.grade, stages, rule.source_text, table["grade_status"])
     raise RuleTableError(f"agvhd_magic: no grade rule matched {stages}")  # pragma: no cover
 
 
@@ -370,6 +395,7 @@ def assess_agvhd(
     unquantified_episodes: int = 0,
     severe_abdominal_pain: bool = False,
     grossly_bloody_stool: bool = False,
+    stool_mixed_with_urine: bool = False,
 ) -> AgvhdAssessment:
     """Stage all four organs from findings and grade them (MAGIC)."""
     organ_stages = (
@@ -383,6 +409,7 @@ def assess_agvhd(
             unquantified_episodes=unquantified_episodes,
             severe_abdominal_pain=severe_abdominal_pain,
             grossly_bloody_stool=grossly_bloody_stool,
+            stool_mixed_with_urine=stool_mixed_with_urine,
         ),
     )
     overall = agvhd_overall_grade(*(s.stage for s in organ_stages))

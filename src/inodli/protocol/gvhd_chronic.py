@@ -30,15 +30,24 @@ class CgvhdSeverity(StrEnum):
 
 @dataclass(frozen=True)
 class CgvhdSeverityResult:
-    """Global severity, the organ scores used, and the reasons."""
+    """Global severity, the organ scores used, and the reasons.
+
+    ``verification`` says how well the severity rules are sourced ([C]: corroborated, the
+    Jagasia 2015 table itself not retrieved); it is shown with every result.
+    """
 
     severity: CgvhdSeverity
     scores: dict[str, int]
     reasons: tuple[str, ...]
     rule: str
+    verification: str = ""
 
     def __str__(self) -> str:
-        return f"chronic GVHD global severity: {self.severity.value}. {'; '.join(self.reasons)}"
+        status = f" [{self.verification}]" if self.verification else ""
+        return (
+            f"chronic GVHD global severity: {self.severity.value}. "
+            f"{'; '.join(self.reasons)}{status}"
+        )
 
 
 @dataclass(frozen=True)
@@ -55,6 +64,7 @@ class _Rules:
     mild_score: int
     mild_lung: int
     texts: dict[str, str]
+    status: str
 
 
 @cache
@@ -74,6 +84,7 @@ def _rules() -> _Rules:
             mild_score=int(data["mild"]["organ_score_at_most"]),
             mild_lung=int(data["mild"]["lung_score_at_most"]),
             texts={k: str(data[k]["source_text"]) for k in ("severe", "moderate", "mild", "none")},
+            status=str(data["verification"]["severity_status"]),
         )
     except (KeyError, TypeError, ValueError) as error:
         raise RuleTableError(f"rule table 'cgvhd_nih' is malformed: {error!r}") from error
@@ -181,7 +192,7 @@ def cgvhd_global_severity(
 
     def result(severity: CgvhdSeverity, why: str) -> CgvhdSeverityResult:
         return CgvhdSeverityResult(
-            severity, dict(scores), (*reasons, why), rules.texts[severity.value]
+            severity, dict(scores), (*reasons, why), rules.texts[severity.value], rules.status
         )
 
     threes = [o for o, s in involved.items() if s >= rules.severe_any]
