@@ -152,7 +152,8 @@ def body_surface_area(
     .. [1] Mosteller RD. N Engl J Med 1987;317:1098 (BSA = sqrt(H x W / 3600)).
     .. [2] DuBois D, DuBois EF. Arch Intern Med 1916;17:863.
     .. [3] Haycock GB et al. J Pediatr 1978;93:62.
-    .. [4] Griggs JJ et al. J Clin Oncol 2012;30:1553 (actual body weight, no capping).
+    .. [4] Griggs JJ et al. J Clin Oncol 2012;30(13) (actual body weight, no capping;
+       first page 1553 recalled, not verified).
 
     Examples
     --------
