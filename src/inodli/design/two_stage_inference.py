@@ -285,7 +285,7 @@ def stagewise_confidence_interval(
 
     References
     ----------
-    .. [1] Koyama T, Chen H. Statistics in Medicine 2008;27:3145-3154 (section 3).
+    .. [1] Koyama T, Chen H. Statistics in Medicine 2008;27:3145-3154.
     .. [2] Jennison C, Turnbull BW. Confidence intervals for a binomial parameter following
        a multistage test with application to MIL-STD 105D and medical trials.
        Technometrics 1983;25:49-58.
@@ -349,8 +349,8 @@ def two_stage_median_unbiased(
     References
     ----------
     .. [1] Koyama T, Chen H. Statistics in Medicine 2008;27:3145-3154.
-    .. [2] Whitehead J. On the bias of maximum likelihood estimation following a sequential
-       test. Biometrika 1986;73:573-581.
+    .. [2] Emerson SS, Fleming TR. Parameter estimation following group sequential hypothesis
+       testing. Biometrika 1990;77:875-892.
     """
     return _median_unbiased(_check_outcome(stage, x1, x, n1, r1, n))
 

@@ -1,7 +1,11 @@
 """Response analyses: CR/CRi at one month (the primary endpoint) and MRD negativity.
 
-The primary analysis is the CR/CRi proportion among efficacy-evaluable patients with its exact
+The CR/CRi proportion among efficacy-evaluable patients is shown with its exact
 (Clopper-Pearson) 95% confidence interval and the one-sided exact binomial test of H0: p <= p0.
+Because the trial has a two-stage design with a futility stop after stage 1, the primary
+inference is the design-adjusted one (:class:`DesignAdjusted`): stage-wise p-value and exact
+confidence interval (Koyama & Chen 2008) and the UMVUE (Jung & Kim 2004), computed once the
+outcome the design produces is known (stopped after stage 1, or all n evaluable).
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from inodli.design.trial import TrialDesign
+from inodli.design.two_stage_inference import TwoStageInference, two_stage_inference
 from inodli.errors import InputError
 from inodli.report._frames import dli_group, flag, format_p, require_columns
 from inodli.stats.binomial import BinomialCI, BinomialTest, binomial_ci, exact_binomial_test
@@ -18,10 +24,13 @@ from inodli.stats.binomial import BinomialCI, BinomialTest, binomial_ci, exact_b
 __all__ = [
     "P0_DEFAULT",
     "P0_JUSTIFICATION",
+    "DesignAdjusted",
     "ResponseRate",
+    "design_adjusted_analysis",
     "mrd_negative_rate",
     "response_rate",
     "response_rate_by_dli",
+    "stage1_rule",
 ]
 
 P0_DEFAULT = 0.30
@@ -32,12 +41,52 @@ P0_JUSTIFICATION = (
 )
 
 
+def stage1_rule(design: TrialDesign) -> str:
+    """How the stage-1 count is taken from the data, in one sentence."""
+    return (
+        f"Stage 1 is the first {design.n1} efficacy-evaluable patients in order of enrolment "
+        "(date of informed consent, ADSL.RFICDT); the stage-1 count is the CR/CRi among them. "
+        "Patients consented on the same day are not ordered further: if they straddle the end "
+        "of stage 1 and differ in response, the stage-1 count is reported as undetermined."
+    )
+
+
+@dataclass(frozen=True)
+class DesignAdjusted:
+    """The design-adjusted analysis of a response rate, or the reason it is not available.
+
+    ``inference`` holds the stage-wise p-value, exact confidence interval and UMVUE
+    (:func:`inodli.design.two_stage_inference`) once the data show an outcome the design can
+    produce; otherwise it is None and ``status`` says why. ``stage1_responders`` is the count
+    among the first ``n1`` evaluable patients by enrolment (None when undetermined).
+    """
+
+    inference: TwoStageInference | None
+    stage1_responders: int | None
+    status: str
+    rule: str
+
+    def summary(self) -> str:
+        """One line: the result, or why there is none."""
+        result = self.inference
+        if result is None:
+            return f"Design-adjusted analysis not available: {self.status}"
+        return (
+            f"Design-adjusted (primary): UMVUE {result.umvue:.1%}, exact "
+            f"{result.confidence_level:.0%} CI {result.lower:.1%} to {result.upper:.1%} "
+            f"(stage-wise ordering), one-sided p {format_p(result.p_value)} against "
+            f"p0 = {result.p0:g}. {self.status}"
+        )
+
+
 @dataclass(frozen=True)
 class ResponseRate:
     """A response proportion with its exact CI and, when ``p0`` is given, the exact test.
 
     ``test`` is the one-sided test of H0: p <= p0 against p > p0 (R ``binom.test(x, n, p0,
-    alternative = "greater")``); ``ci`` is the two-sided Clopper-Pearson interval.
+    alternative = "greater")``); ``ci`` is the two-sided Clopper-Pearson interval. Both treat
+    the count as one binomial sample. ``design_adjusted`` (primary endpoint only) accounts for
+    the two-stage design.
     """
 
     endpoint: str
@@ -47,6 +96,7 @@ class ResponseRate:
     ci: BinomialCI | None
     test: BinomialTest | None
     p0: float | None
+    design_adjusted: DesignAdjusted | None = None
 
     def __repr__(self) -> str:
         if self.ci is None:
@@ -57,6 +107,13 @@ class ResponseRate:
         )
         if self.test is not None:
             text += f"; one-sided p = {self.test.p_value:.4g} vs p0 = {self.p0:g}"
+        adjusted = self.design_adjusted
+        if adjusted is not None and adjusted.inference is not None:
+            result = adjusted.inference
+            text += (
+                f"; design-adjusted UMVUE {result.umvue:.1%}, CI {result.lower:.1%} to "
+                f"{result.upper:.1%}, p = {result.p_value:.4g}"
+            )
         return text + ")"
 
     @property
@@ -75,7 +132,21 @@ class ResponseRate:
             )
         if self.test is not None:
             row["One-sided exact p vs p0"] = f"{format_p(self.test.p_value)} (p0 = {self.p0:g})"
+        adjusted = self.design_adjusted
+        if adjusted is not None:
+            result = adjusted.inference
+            if result is None:
+                row[ADJUSTED_ESTIMATE] = row[ADJUSTED_P] = "not available (see text)"
+            else:
+                row[ADJUSTED_ESTIMATE] = (
+                    f"{result.umvue:.1%} ({result.lower:.1%} to {result.upper:.1%})"
+                )
+                row[ADJUSTED_P] = format_p(result.p_value)
         return row
+
+
+ADJUSTED_ESTIMATE = "Design-adjusted UMVUE (95% CI), primary"
+ADJUSTED_P = "Design-adjusted one-sided p vs p0, primary"
 
 
 def _check_p0(p0: float | None) -> float | None:
@@ -92,12 +163,13 @@ def _rate(
     responders: int,
     n: int,
     p0: float | None,
+    design_adjusted: DesignAdjusted | None = None,
 ) -> ResponseRate:
     if n == 0:
-        return ResponseRate(endpoint, population, 0, 0, None, None, p0)
+        return ResponseRate(endpoint, population, 0, 0, None, None, p0, design_adjusted)
     ci = binomial_ci(responders, n)
     test = None if p0 is None else exact_binomial_test(responders, n, p0, "greater")
-    return ResponseRate(endpoint, population, responders, n, ci, test, p0)
+    return ResponseRate(endpoint, population, responders, n, ci, test, p0, design_adjusted)
 
 
 def _responders(adrs: pd.DataFrame, paramcd: str) -> set[str]:
@@ -122,13 +194,15 @@ def response_rate(
     p0: float | None = P0_DEFAULT,
     endpoint: str = "CR/CRi at 1 month",
     exclude: Collection[str] = (),
+    design: TrialDesign | None = None,
 ) -> ResponseRate:
     """Proportion of ``population_flag`` subjects whose ``paramcd`` response is 'Y'.
 
     Parameters
     ----------
     adsl : DataFrame
-        USUBJID and the population flag (default EFFFL, efficacy evaluable).
+        USUBJID and the population flag (default EFFFL, efficacy evaluable); RFICDT (the
+        enrolment date) too when ``design`` is given.
     adrs : DataFrame
         USUBJID, PARAMCD, AVALC ('Y' = responder for the parameter).
     paramcd : str, default "CRPRIM"
@@ -139,6 +213,10 @@ def response_rate(
     exclude : collection of str
         Subjects left out of the denominator, e.g. those whose primary window is still open
         at an interim cut-off (:func:`inodli.report.monitoring.primary_pending`).
+    design : TrialDesign, optional
+        The two-stage design the endpoint was monitored with (``TRIAL_DESIGN`` for the
+        primary endpoint): adds the design-adjusted analysis (:func:`design_adjusted_analysis`,
+        needs ``p0``).
 
     Returns
     -------
@@ -152,7 +230,136 @@ def response_rate(
     null = _check_p0(p0)
     population = _evaluable(adsl, population_flag, exclude)
     responders = _responders(adrs, paramcd) & set(population["USUBJID"])
-    return _rate(endpoint, population_flag, len(responders), len(population), null)
+    adjusted = None
+    if design is not None:
+        if null is None:
+            raise InputError("p0", "a null response rate for the design-adjusted test", p0)
+        # Any subject whose primary response is still unknown may yet join the evaluable
+        # population, so the design's outcome is not known until none is left.
+        waiting = len(set(exclude) & set(adsl["USUBJID"]))
+        adjusted = design_adjusted_analysis(population, responders, design, null, pending=waiting)
+    return _rate(endpoint, population_flag, len(responders), len(population), null, adjusted)
+
+
+def _stage1_count(
+    population: pd.DataFrame, responders: set[str], n1: int
+) -> tuple[int | None, str]:
+    """Responders among the first ``n1`` of ``population`` by RFICDT, or None and why."""
+    if "RFICDT" not in population.columns:
+        return None, "ADSL has no enrolment date (RFICDT), so stage 1 cannot be identified."
+    dates = pd.to_datetime(population["RFICDT"], errors="coerce")
+    if dates.isna().any():
+        return None, (
+            f"{int(dates.isna().sum())} evaluable patient(s) have no enrolment date (RFICDT), "
+            "so stage 1 cannot be identified."
+        )
+    responded = population["USUBJID"].isin(list(responders)).to_numpy()
+    order = dates.to_numpy().argsort(kind="stable")
+    dates_sorted = dates.to_numpy()[order]
+    responded_sorted = responded[order]
+    last_day = dates_sorted[n1 - 1]
+    before = int((dates_sorted < last_day).sum())
+    same_day = responded_sorted[dates_sorted == last_day]
+    taken = n1 - before
+    # Patients sharing the last stage-1 enrolment day: the count is fixed only when every
+    # choice of `taken` of them gives the same number of responders.
+    fewest = max(0, taken - int((~same_day).sum()))
+    most = min(taken, int(same_day.sum()))
+    if fewest != most:
+        day = pd.Timestamp(last_day).date()
+        return None, (
+            f"{len(same_day)} patients enrolled on {day} straddle the end of stage 1 and "
+            f"differ in response; the order of enrolment within the day is not recorded, so "
+            f"the stage-1 count is undetermined ({int(responded_sorted[:before].sum()) + fewest}"
+            f" to {int(responded_sorted[:before].sum()) + most})."
+        )
+    return int(responded_sorted[:before].sum()) + fewest, ""
+
+
+def design_adjusted_analysis(
+    population: pd.DataFrame,
+    responders: set[str],
+    design: TrialDesign,
+    p0: float,
+    *,
+    pending: int = 0,
+    confidence_level: float = 0.95,
+) -> DesignAdjusted:
+    """The stage-wise analysis of the design's outcome, once the data show one.
+
+    Parameters
+    ----------
+    population : DataFrame
+        The efficacy-evaluable patients (USUBJID, RFICDT), one row each.
+    responders : set of str
+        USUBJIDs of the responders among them.
+    design : TrialDesign
+        Stop after ``n1`` evaluable patients if ``r1`` or fewer respond, else treat ``n``.
+    p0 : float
+        Null response rate of the stage-wise test.
+    pending : int
+        Patients whose primary response is not known yet (left out of ``population``).
+    confidence_level : float, default 0.95
+
+    Returns
+    -------
+    DesignAdjusted
+        With ``inference`` when the trial stopped after stage 1 (exactly ``n1`` evaluable,
+        stage-1 count <= ``r1``) or completed stage 2 (exactly ``n`` evaluable, stage-1
+        count > ``r1``); otherwise without, and ``status`` says which condition fails.
+
+    References
+    ----------
+    .. [1] Koyama T, Chen H. Statistics in Medicine 2008;27:3145-3154.
+    .. [2] Jung SH, Kim KM. Statistics in Medicine 2004;23:881-896.
+    """
+    n1, r1, n = design.n1, design.r1, design.n
+    rule = stage1_rule(design)
+    evaluable, total = len(population), len(responders)
+    if pending:
+        return DesignAdjusted(
+            None, None, f"{pending} patient(s) still await the primary assessment.", rule
+        )
+    if evaluable < n1:
+        return DesignAdjusted(
+            None, None, f"stage 1 is not complete ({evaluable} of {n1} evaluable).", rule
+        )
+    first, why = _stage1_count(population, responders, n1)
+    if first is None:
+        return DesignAdjusted(None, None, why, rule)
+    counted = f"Stage 1: {first} of the first {n1} evaluable patients by enrolment responded."
+    if first <= r1 and evaluable > n1:
+        return DesignAdjusted(
+            None,
+            first,
+            f"{counted} The design stops there ({r1} or fewer), yet {evaluable} patients are "
+            "evaluable; the design-adjusted analysis assumes the design was followed.",
+            rule,
+        )
+    if first > r1 and evaluable < n:
+        return DesignAdjusted(
+            None,
+            first,
+            f"{counted} {evaluable} of the planned {n} patients are evaluable: the "
+            f"design-adjusted analysis is made when stage 2 is complete ({n} evaluable). A trial "
+            f"that ends short of {n} needs the adjustment for an under-running stage 2 (Koyama & "
+            "Chen 2008), which is not implemented here.",
+            rule,
+        )
+    if evaluable > n:
+        return DesignAdjusted(
+            None,
+            first,
+            f"{counted} {evaluable} patients are evaluable, more than the {n} planned; an "
+            "over-running stage 2 is not covered by this analysis.",
+            rule,
+        )
+    stage = 1 if first <= r1 else 2
+    result = two_stage_inference(
+        stage, first, total, n1=n1, r1=r1, n=n, p0=p0, confidence_level=confidence_level
+    )
+    ended = "stopped after stage 1" if stage == 1 else "completed stage 2"
+    return DesignAdjusted(result, first, f"{counted} The trial {ended}.", rule)
 
 
 def response_rate_by_dli(

@@ -121,8 +121,10 @@ def _summary(report: StudyReport) -> str:
             f"CR/CRi at 1 month: {primary.responders} of {primary.n} evaluable patients "
             f"({primary.ci.estimate:.1%}; exact 95% CI {primary.ci.lower:.1%} to "
             f"{primary.ci.upper:.1%}); one-sided exact p {_p_phrase(primary.test.p_value)} against "
-            f"p0 = {report.p0:g}."
+            f"p0 = {report.p0:g} (plain test, ignores the two-stage design)."
         )
+    if primary.design_adjusted is not None:
+        lines.append(primary.design_adjusted.summary())
     os_all = report.survival.get("OS", {}).get("All")
     if os_all is not None:
         lines.append(
@@ -146,14 +148,54 @@ def _flow(report: StudyReport) -> str:
     ) + _table(report.consort.as_table(), "table-flow")
 
 
+def _design_adjusted(report: StudyReport) -> list[str]:
+    """Sentences on the primary inference: what it is, how stage 1 is counted, the result."""
+    adjusted = report.primary.design_adjusted
+    if adjusted is None:
+        return []
+    design = TRIAL_DESIGN
+    alpha, _, _, _ = design.attained()
+    lines = [
+        "Primary inference, as the design prescribes: the trial has a two-stage design "
+        f"(stop after {design.n1} evaluable patients if {design.r1} or fewer respond, "
+        f"{design.n} in total), so its outcome is analysed over the outcomes that design can "
+        "produce, ordered stage-wise (any outcome that went on to stage 2 counts as more "
+        "extreme than any stop after stage 1; then more responses are more extreme). The "
+        "p-value is one-sided (H1: p > p0) under that ordering; the exact 95% confidence "
+        "interval inverts the same ordering (2.5% in each tail); the point estimate is the "
+        "UMVUE (Jung & Kim 2004), unbiased under the design (Koyama & Chen 2008). A "
+        f"stage-wise p-value at or below the design's attained alpha ({alpha:.4f}) is the "
+        "same as reaching the design's efficacy boundary.",
+        "The plain exact test and the Clopper-Pearson interval beside it treat all evaluable "
+        "patients as one fixed-size sample and ignore the futility stop; they are shown for "
+        "reference only.",
+        adjusted.rule,
+        adjusted.summary(),
+    ]
+    monitored = report.monitoring_counts.stage1_responses
+    if (
+        adjusted.stage1_responders is not None
+        and monitored is not None
+        and monitored != adjusted.stage1_responders
+    ):
+        lines.append(
+            f"Check: the monitoring counts take stage 1 in order of first InO dose and find "
+            f"{monitored} responders among the first {design.n1}, not "
+            f"{adjusted.stage1_responders}; the trial statistician must confirm which "
+            "patients formed stage 1."
+        )
+    return lines
+
+
 def _response(report: StudyReport) -> str:
     overall = [report.primary, report.primary_by_dli["DLI"], report.primary_by_dli["No DLI"]]
     mrd = [report.mrd, report.mrd_by_dli["DLI"], report.mrd_by_dli["No DLI"]]
     groups = ("All evaluable", "DLI", "No DLI")
     return (
         _table(_rates(overall, groups).fillna(""), "table-primary")
-        + f"<p>{_e(P0_JUSTIFICATION)} The test is one-sided (H1: p > p0), exact "
-        "(R binom.test); the interval is the two-sided exact Clopper-Pearson 95% CI. The "
+        + f'<div id="primary-inference">{_paragraphs(_design_adjusted(report))}</div>'
+        + f"<p>{_e(P0_JUSTIFICATION)} The plain test is one-sided (H1: p > p0), exact "
+        "(R binom.test); its interval is the two-sided exact Clopper-Pearson 95% CI. The "
         "DLI/no-DLI rows are descriptive, without a test.</p>"
         + "<h3>MRD negativity (any marrow after the first dose)</h3>"
         + _table(_rates(mrd, groups).fillna(""), "table-mrd")
@@ -256,8 +298,13 @@ def _methods(report: StudyReport) -> str:
         "treated with a response assessment after the first dose, or died before one.",
         "Primary endpoint: CR or CRi at the primary assessment one month after InO "
         "(ADRS.CRPRIM); patients without it (no assessment in the window, earlier relapse or "
-        "death) count as non-responders. Exact Clopper-Pearson 95% CI; one-sided exact "
-        f"binomial test of H0: p <= {report.p0:g}.",
+        "death) count as non-responders. Primary inference: design-adjusted for the two-stage "
+        "design (stage-wise ordering: one-sided p-value and exact 95% CI, Koyama & Chen 2008; "
+        "UMVUE, Jung & Kim 2004), made once the trial stopped after stage 1 or all patients "
+        f"are evaluable; stage 1 = the first {TRIAL_DESIGN.n1} evaluable patients by date of "
+        "informed consent. "
+        "Shown beside it: exact Clopper-Pearson 95% CI and one-sided exact binomial test of "
+        f"H0: p <= {report.p0:g}, which ignore the design.",
         *SURVIVAL_METHODS,
         "DOR starts at the first CR/CRi and is estimated among responders only.",
         "Non-relapse mortality: death without prior relapse/progression (competing risk).",

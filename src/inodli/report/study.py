@@ -18,7 +18,7 @@ from inodli.adam.adrs import derive_adrs, primary_windows
 from inodli.adam.adsl import derive_adsl
 from inodli.adam.adtte import derive_adtte
 from inodli.adam.raw import RawStudy
-from inodli.design.trial import MonitoringStatus
+from inodli.design.trial import TRIAL_DESIGN, MonitoringStatus
 from inodli.errors import InputError
 from inodli.report.baseline import ConsortCounts, baseline_table, consort_counts
 from inodli.report.efficacy import (
@@ -105,7 +105,8 @@ def build_study_report(
     source : str
         Where the data came from, as shown on the report ("synthetic", "database", ...).
     p0 : float, default 0.30
-        Null CR/CRi rate of the one-sided exact test.
+        Null CR/CRi rate of the one-sided exact test and of the design-adjusted (stage-wise)
+        test of the trial's two-stage design.
     analysis_date : date, optional
         Defaults to today (UTC).
     """
@@ -154,7 +155,7 @@ def build_study_report(
         adae=adae,
         consort=consort_counts(adsl),
         baseline=baseline_table(with_blasts),
-        primary=response_rate(adsl, adrs, p0=p0, exclude=pending),
+        primary=response_rate(adsl, adrs, p0=p0, exclude=pending, design=TRIAL_DESIGN),
         primary_by_dli=response_rate_by_dli(adsl, adrs, exclude=pending),
         mrd=mrd_negative_rate(adsl, adrs),
         mrd_by_dli=response_rate_by_dli(adsl, adrs, paramcd="MRDNEG", endpoint="MRD negativity"),
