@@ -243,3 +243,15 @@ def test_it_explains_why_cycle_4_needs_a_remission() -> None:
     assert code == 2
     assert "Invalid value for --in-remission: expected True (CR/CRi reached) for cycle 4" in output
     assert "within 3 cycles should discontinue" in output
+
+
+def test_it_holds_the_first_dose_for_cytoreduction() -> None:
+    code, output = run(
+        "next-dose", "--cycle", "1", "--day", "1", "--bilirubin", "10", "--bilirubin-uln", "20",
+        "--alt", "30", "--alt-uln", "40", "--blood-blasts", "12",
+    )  # fmt: skip
+    assert code == 0, output
+    assert output.startswith("HOLD\n  [INO-PRE-CYTOREDUCTION] hold: peripheral blasts 12")
+    bad = run("next-dose", "--cycle", "1", "--day", "1", "--blood-blasts", "-3")
+    assert bad[0] == 2
+    assert "Invalid value for --blood-blasts: expected a number >= 0 (10^9/L), got -3.0" in bad[1]

@@ -351,3 +351,36 @@ def test_it_flags_a_release_by_the_partly_retrieved_condition_3() -> None:
     assert "most recent bone marrow" in decision.unverified[0]
     held = decide(**LOW_BASELINE, anc=0.3, platelets=15.0)
     assert (held.action, rule_ids(held)) == ("hold", ["INO-MOD-HEME-LOWBASE"])
+
+
+@pytest.mark.parametrize(
+    ("blasts", "action"),
+    [
+        # PfizerPro US/IE (clinical-facts 1.2): cytoreduce to a peripheral blast count
+        # <= 10,000/mm3 (= 10 x 10^9/L) before the first dose of cycle 1.
+        (10.0, "give"),
+        (10.01, "hold"),
+        (0.0, "give"),
+        (55.0, "hold"),
+    ],
+)
+def test_it_waits_for_cytoreduction_before_the_first_dose(blasts: float, action: str) -> None:
+    decision = decide(cycle=1, dose_day=1, peripheral_blasts=blasts)
+    assert decision.action == action
+    assert rule_ids(decision) == (["INO-PRE-CYTOREDUCTION"] if action == "hold" else [])
+
+
+def test_it_applies_the_cytoreduction_rule_only_before_the_first_dose() -> None:
+    assert decide(cycle=1, dose_day=8, peripheral_blasts=55.0).action == "give"
+    later = decide(cycle=2, dose_day=1, anc=2.0, platelets=150.0, pretreatment_anc=2.0,
+                   pretreatment_platelets=150.0, peripheral_blasts=55.0)  # fmt: skip
+    assert later.action == "give"
+    first = decide(cycle=1, dose_day=1)
+    assert any("cytoreduce" in note for note in first.notes)
+
+
+@pytest.mark.parametrize("blasts", [-1.0, float("nan"), "12", True])
+def test_it_refuses_a_bad_blast_count(blasts: object) -> None:
+    with pytest.raises(InputError) as error:
+        decide(cycle=1, dose_day=1, peripheral_blasts=blasts)
+    assert error.value.field == "peripheral_blasts"

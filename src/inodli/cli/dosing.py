@@ -301,6 +301,8 @@ def intrathecal(
 @click.option(
     "--marrow-stable", is_flag=True, help="Investigator: stable marrow, cytopenia from disease."
 )
+@click.option("--blood-blasts", type=float, default=None,
+              help="Circulating blasts 10^9/L before the first dose (cytoreduce if > 10).")  # fmt: skip
 @click.option("--liver-trigger", type=click.Choice(["and", "either"]), default="and", show_default=True,
               help="How bilirubin and AST/ALT combine (label: and).")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
@@ -318,7 +320,8 @@ def next_dose(**options: Any) -> None:
     flags = {"total_bilirubin": "--bilirubin", "bilirubin_uln": "--bilirubin-uln", "ast": "--ast",
              "ast_uln": "--ast-uln", "alt": "--alt", "alt_uln": "--alt-uln", "anc": "--anc",
              "platelets": "--platelets", "pretreatment_anc": "--baseline-anc",
-             "pretreatment_platelets": "--baseline-platelets", "cycle": "--cycle"}  # fmt: skip
+             "pretreatment_platelets": "--baseline-platelets", "cycle": "--cycle",
+             "peripheral_blasts": "--blood-blasts"}  # fmt: skip
     decision = _call(
         flags,
         next_dose_decision,
@@ -344,6 +347,7 @@ def next_dose(**options: Any) -> None:
         low_counts_drug_related=_YES_NO[options["drug_related"]],
         marrow_stable_and_cytopenia_from_disease=options["marrow_stable"],
         liver_trigger=options["liver_trigger"],
+        peripheral_blasts=options["blood_blasts"],
     )
     if options["as_json"]:
         _emit({"decision": decision})

@@ -90,13 +90,14 @@ class _ModificationRules:
     platelet_baseline: Decimal
     platelet_floor: Decimal
     persist_days: int
+    max_peripheral_blasts: Decimal
 
     def rule(self, section: str) -> _Rule:
         return dict(self.rules)[section]
 
 
 _SECTIONS = (
-    "general", "vod", "liver", "liver_no_recovery", "liver_tests_missing", "infusion_reaction",
+    "general", "cytoreduction", "vod", "liver", "liver_no_recovery", "liver_tests_missing", "infusion_reaction",
     "other_nonhematologic", "anc", "platelets", "low_baseline", "low_counts_persisting",
 )  # fmt: skip
 
@@ -128,6 +129,7 @@ def _table() -> _ModificationRules:
             platelet_baseline=_dec(data["platelets"]["baseline_at_least"]),
             platelet_floor=_dec(data["platelets"]["recover_to"]),
             persist_days=int(data["low_counts_persisting"]["persist_days"]),
+            max_peripheral_blasts=_dec(data["cytoreduction"]["max_peripheral_blasts"]),
         )
     except (KeyError, TypeError, ValueError) as error:
         raise RuleTableError(
@@ -182,6 +184,7 @@ def next_dose_decision(
     low_counts_drug_related: Any = None,
     marrow_stable_and_cytopenia_from_disease: Any = False,
     liver_trigger: Any = None,
+    peripheral_blasts: Any = None,
 ) -> DoseDecision:
     """Decide whether the next InO dose is given, held or permanently discontinued.
 
@@ -218,6 +221,9 @@ def next_dose_decision(
         Investigator confirms release condition 3 of the low-baseline row.
     liver_trigger : {"and", "either"}, optional
         How bilirubin and AST/ALT combine; default from the rule table, "and" as the label says.
+    peripheral_blasts : float or None
+        Circulating blast count (10^9/L) before the first dose (cycle 1 day 1): above
+        10 x 10^9/L (10,000/mm3) the dose waits for cytoreduction (label 2.1). Not used later.
 
     Returns
     -------
@@ -245,6 +251,24 @@ def next_dose_decision(
     reasons: list[Reason] = []
     notes: list[str] = []
     unverified: list[str] = []
+    blasts = _optional(peripheral_blasts, "peripheral_blasts", "10^9/L")
+    if cycle == 1 and dose_day == 1:
+        limit = table.max_peripheral_blasts
+        if blasts is None:
+            notes.append(
+                "first dose: with circulating lymphoblasts, cytoreduce to <= 10,000/mm3 "
+                "(10 x 10^9/L) first; no blast count given"
+            )
+        elif decimal_of(blasts) > limit:
+            reasons.append(
+                _reason(
+                    "cytoreduction",
+                    f"peripheral blasts {blasts:g} x 10^9/L > {limit} x 10^9/L (10,000/mm3): "
+                    "cytoreduce before the first dose",
+                )
+            )
+    elif blasts is not None:
+        notes.append("peripheral blast count used only before the first dose (cycle 1 day 1)")
     if as_flag(vod_sos, "vod_sos") or as_flag(severe_liver_toxicity, "severe_liver_toxicity"):
         reasons.append(_reason("vod", "VOD/SOS or other severe liver toxicity reported"))
     if as_flag(liver_not_recovered, "liver_not_recovered"):
