@@ -92,3 +92,15 @@ def test_it_renders_a_sheet_a_pharmacist_can_read() -> None:
     assert "Premedicate before each dose: corticosteroid, antipyretic, antihistamine." in text
     assert "Rounding:" in text
     assert "INO-REG-C1" in text
+
+
+def test_it_names_the_allowed_bags_and_filters() -> None:
+    # US PI 2.4 (Chinese translation, clinical-facts 1.3 [V]): bags PVC (DEHP or non-DEHP),
+    # polyolefin or EVA; filters PES, PVDF or hydrophilic polysulfone, not nylon or MCE; do not
+    # mix with other drugs.
+    sheet = preparation_sheet(1.36)
+    assert sheet.materials == (
+        "infusion bag: PVC (DEHP or non-DEHP), polyolefin, EVA",
+        "in-line filter if used: PES, PVDF, hydrophilic polysulfone; not nylon or MCE",
+        "do not mix with other drugs",
+    )

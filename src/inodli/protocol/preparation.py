@@ -37,12 +37,22 @@ class _Product:
     max_total_h: int
     max_recon_to_dilution_h: int
     premedication: tuple[str, ...]
+    materials: tuple[str, ...]
     observe_h: int
     dose_step: str
     volume_step: str
     max_deviation_percent: Decimal
     rounding_rule: str
     source_texts: tuple[str, ...]
+
+
+def _materials(section: dict[str, Any]) -> tuple[str, ...]:
+    lines = (
+        f"infusion bag: {', '.join(section['bags'])}",
+        f"in-line filter if used: {', '.join(section['filters_allowed'])}; "
+        f"not {' or '.join(section['filters_not_allowed'])}",
+    )
+    return lines + (("do not mix with other drugs",) if section["do_not_mix"] else ())
 
 
 @cache
@@ -67,6 +77,7 @@ def _product() -> _Product:
             max_total_h=int(limits["reconstitution_to_end_of_administration_h"]),
             max_recon_to_dilution_h=int(limits["reconstitution_to_dilution_h"]),
             premedication=tuple(str(a) for a in data["premedication"]["agents"]),
+            materials=_materials(data["materials"]),
             observe_h=int(data["observation"]["after_infusion_h"]),
             dose_step=str(disp["dose_step_mg"]),
             volume_step=str(disp["volume_step_ml"]),
@@ -80,6 +91,7 @@ def _product() -> _Product:
                     "infusion",
                     "time_limits",
                     "premedication",
+                    "materials",
                     "observation",
                     "dispensing",
                 )
@@ -114,6 +126,7 @@ class PreparationSheet:
     premedication: tuple[str, ...]
     time_limits: tuple[str, ...]
     handling: tuple[str, ...]
+    materials: tuple[str, ...]
     observation: str
     rounding: str
     source_texts: tuple[str, ...]
@@ -183,6 +196,7 @@ def preparation_sheet(dose_mg: Any) -> PreparationSheet:
             f"at most {p.max_total_h} h from reconstitution to the end of administration",
         ),
         handling=("protect reconstituted and diluted solutions from light", "do not freeze"),
+        materials=p.materials,
         observation=f"observe during and for at least {p.observe_h} h after the end of the infusion",
         rounding=p.rounding_rule,
         source_texts=p.source_texts,
@@ -227,6 +241,7 @@ def render_dosing_sheet(bsa: BodySurfaceArea, plan: CyclePlan) -> str:
         f"  Premedicate before each dose: {', '.join(first.premedication)}.",
         f"  Time limits: {'; '.join(first.time_limits)}.",
         f"  Handling: {'; '.join(first.handling)}.",
+        f"  Materials: {'; '.join(first.materials)}.",
         f"  Observation: {first.observation}.",
         f"  Rounding: {first.rounding}.",
     ]
