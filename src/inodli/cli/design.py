@@ -46,6 +46,7 @@ def design() -> None:
       inodli design trial
       inodli design simon --p0 0.3 --p1 0.6 --alpha 0.05 --power 0.8
       inodli design toxicity --p-max 0.2 --prior 1 4 --threshold 0.9 --n 23
+      inodli design infer --x1 6 --x 11
     """
 
 
@@ -403,3 +404,66 @@ def trial(
         click.echo(
             f"{candidate.label}: type I {candidate.alpha:.3f}, power {candidate.power:.3f}. {candidate.note}"
         )
+
+
+@design.command()
+@click.option("--x1", type=int, required=True, help="Responses among the stage-1 patients.")
+@click.option("--x", type=int, default=None, help="Total responses among all n (after stage 2).")
+@click.option(
+    "--stage",
+    type=click.IntRange(1, 2),
+    default=None,
+    help="Stage the trial ended at [default: 1 if x1 <= r1, else 2].",
+)
+@click.option("--n1", type=int, default=None, help="Stage-1 size [default: the trial's, 10].")
+@click.option("--r1", type=int, default=None, help="Stop if r1 or fewer respond [default: 4].")
+@click.option("--n", type=int, default=None, help="Total size [default: the trial's, 23].")
+@click.option("--p0", type=float, default=None, help="Null response rate [default: 0.30].")
+@click.option(
+    "--confidence-level", type=float, default=0.95, show_default=True, help="Two-sided CI level."
+)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def infer(
+    x1: int,
+    x: int | None,
+    stage: int | None,
+    n1: int | None,
+    r1: int | None,
+    n: int | None,
+    p0: float | None,
+    confidence_level: float,
+    as_json: bool,
+) -> None:
+    """Design-adjusted p-value, exact CI and UMVUE after a two-stage design (Koyama & Chen 2008).
+
+    Uses the trial's design (stop if <= 4 of 10 respond, 23 in total, p0 = 0.30) unless
+    --n1, --r1, --n, --p0 are given. The plain exact binomial test is printed beside it.
+
+    \b
+    Examples:
+      inodli design infer --x1 6 --x 11
+      inodli design infer --x1 3
+      inodli design infer --x1 2 --x 7 --n1 13 --r1 1 --n 40 --p0 0.1 --json
+    """
+    from inodli.stats.binomial import exact_binomial_test
+
+    trial = d.TRIAL_DESIGN
+    n1 = trial.n1 if n1 is None else n1
+    r1 = trial.r1 if r1 is None else r1
+    n = trial.n if n is None else n
+    p0 = trial.p0 if p0 is None else p0
+    if stage is None:
+        stage = 1 if x1 <= r1 else 2
+    result = d.two_stage_inference(
+        stage, x1, x, n1=n1, r1=r1, n=n, p0=p0, confidence_level=confidence_level
+    )
+    plain = exact_binomial_test(result.x, result.patients, p0, "greater")
+    if as_json:
+        _emit({"design_adjusted": result, "plain_exact_p_value": plain.p_value})
+        return
+    click.echo(f"Design: stop after {n1} patients if {r1} or fewer respond; {n} in total.")
+    _lines(result.rule_in_words())
+    click.echo(
+        f"For comparison, the plain exact binomial test of {result.x}/{result.patients} "
+        f"(ignores the design): one-sided p = {plain.p_value:.4f}."
+    )
