@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "inodli.edc.accounts.security.IdleTimeoutMiddleware",
+    "inodli.edc.accounts.middleware.PasswordChangeRequiredMiddleware",
     "inodli.edc.core.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -18,6 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("subjects/", include("inodli.edc.subjects.urls")),
     path("visits/", include("inodli.edc.visits.urls")),
     path("audit/", include("inodli.edc.core.urls")),
+    path("accounts/", include("inodli.edc.accounts.urls")),
 ]
 
 # The clinical-form apps add their own pages (beyond the generic form views) when they have a urls module.

@@ -10,4 +10,4 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from inodli.edc.accounts import security  # noqa: F401  (connects the login signals)
+        from inodli.edc.accounts import middleware, security  # noqa: F401  (connect the login signals)
