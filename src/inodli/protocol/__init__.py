@@ -12,7 +12,7 @@ Sources, in order: the trial record (NCT06861348), the BESPONSA label, CTCAE v5.
 - ``dli``: DLI eligibility and CD3+ cell dose
 - ``intrathecal``: the monthly intrathecal course schedule
 - ``schedule``: the visit calendar in study days (Day 1 = first InO dose)
-- ``response``, ``mrd``: response categories and MRD status
+- ``response``, ``mrd``, ``cns``: response categories, MRD status and CNS status
 - ``ctcae``: CTCAE v5.0 lab grades
 - ``gvhd_acute``, ``gvhd_chronic``: MAGIC acute staging/grade, NIH chronic severity
 """
@@ -25,6 +25,7 @@ from inodli.protocol.bsa import (
     BsaFormula,
     body_surface_area,
 )
+from inodli.protocol.cns import CnsAssessment, CnsStatus, classify_cns_status
 from inodli.protocol.ctcae import (
     CtcaeGrade,
     GradeRow,
@@ -113,6 +114,8 @@ __all__ = [
     "BsaFormula",
     "CgvhdSeverity",
     "CgvhdSeverityResult",
+    "CnsAssessment",
+    "CnsStatus",
     "CtcaeGrade",
     "CyclePlan",
     "DliCriterion",
@@ -144,6 +147,7 @@ __all__ = [
     "cgvhd_global_severity",
     "cgvhd_organs",
     "check_dose_day",
+    "classify_cns_status",
     "classify_mrd",
     "classify_response",
     "ctcae_grade",
