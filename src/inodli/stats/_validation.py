@@ -7,11 +7,13 @@ received (for arrays: the first offending position and value).
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 from inodli.errors import InputError
 
@@ -25,11 +27,20 @@ __all__ = [
     "check_choice",
     "check_conf_level",
     "check_same_length",
+    "is_real_number",
 ]
 
 
 def _one_dimensional(values: Any, name: str) -> np.ndarray:
     array = np.asarray(values)
+    if array.ndim == 0:
+        # a number, or something numpy cannot see as a sequence (a set, a dict, a generator)
+        described = (
+            f"a single value {values!r}"
+            if isinstance(values, numbers.Number | str)
+            else f"a {type(values).__name__}"
+        )
+        raise InputError(name, "a one-dimensional sequence (list, array or Series)", described)
     if array.ndim != 1:
         raise InputError(name, "a one-dimensional sequence", f"an array of shape {array.shape}")
     if array.size == 0:
@@ -43,17 +54,49 @@ def _first_bad(array: np.ndarray, bad: np.ndarray) -> tuple[int, Any]:
     return index, value.item() if hasattr(value, "item") else value
 
 
+def is_real_number(value: Any) -> bool:
+    """A real number (Python or numpy int/float), not a bool and not a string."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
+
+
+def _is_missing(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
+
+
+def _as_float(raw: np.ndarray, name: str, allowed: str, *, allow_bool: bool) -> np.ndarray:
+    """Numbers as float64 (missing values become NaN); anything else is an InputError.
+
+    Strings that look like numbers, dates, durations, complex numbers and (unless
+    ``allow_bool``) True/False are refused: R's ``Surv`` refuses them too, and a silent
+    conversion (datetime64 to nanoseconds, "5" to 5.0) would hide a data problem.
+    """
+    kind = raw.dtype.kind
+    if kind in "iuf" or (kind == "b" and allow_bool):
+        return raw.astype(np.float64)
+    if kind in "mM":
+        raise InputError(
+            name,
+            allowed,
+            f"{raw.dtype} values",
+            "Convert dates or durations to numbers first (e.g. days from randomisation).",
+        )
+    if kind == "O":
+        good = np.array(
+            [_is_missing(v) or is_real_number(v) or (allow_bool and isinstance(v, bool | np.bool_))
+             for v in raw]
+        )  # fmt: skip
+        if good.all():
+            return np.array([np.nan if _is_missing(v) else float(v) for v in raw])
+    else:
+        good = np.zeros(raw.size, dtype=bool)
+    index, value = _first_bad(raw, ~good)
+    raise InputError(name, allowed, value, f"First at position {index}.")
+
+
 def as_time(time: Any, name: str = "time") -> npt.NDArray[np.float64]:
     """Return ``time`` as a float64 array of finite, non-negative values."""
     raw = _one_dimensional(time, name)
-    try:
-        array = raw.astype(np.float64)
-    except (TypeError, ValueError):
-        bad = np.array([not _is_number(v) for v in raw])
-        index, value = _first_bad(raw, bad)
-        raise InputError(
-            name, "finite non-negative numbers", value, f"First at position {index}."
-        ) from None
+    array = _as_float(raw, name, "finite non-negative numbers", allow_bool=False)
     bad = ~np.isfinite(array) | (array < 0)
     if bad.any():
         index, value = _first_bad(array, bad)
@@ -63,44 +106,27 @@ def as_time(time: Any, name: str = "time") -> npt.NDArray[np.float64]:
     return array
 
 
-def _is_number(value: Any) -> bool:
-    try:
-        float(value)
-    except (TypeError, ValueError):
-        return False
-    return True
-
-
 def as_status(
     status: Any, n: int, name: str = "status", *, max_code: int | None = None
 ) -> npt.NDArray[np.int64]:
-    """Return ``status`` as int64 codes: 0 = censored, 1..K = event types (causes)."""
+    """Return ``status`` as int64 codes: 0 = censored, 1..K = event types (causes).
+
+    True/False are accepted as 1/0; missing values, strings and non-integers are refused.
+    """
     raw = _one_dimensional(status, name)
     check_same_length({"time": n, name: raw.size})
+    allowed = (
+        "integer codes 0 (censored), 1..K" if max_code is None else f"integer codes 0..{max_code}"
+    )
     if raw.dtype == bool:
         return raw.astype(np.int64)
     if raw.dtype.kind in "iu":  # integers need no rounding check (and no float copy)
         bad_int = raw < 0 if max_code is None else (raw < 0) | (raw > max_code)
         if bad_int.any():
             index, value = _first_bad(raw, bad_int)
-            allowed_int = (
-                "integer codes 0 (censored), 1..K"
-                if max_code is None
-                else f"integer codes 0..{max_code}"
-            )
-            raise InputError(name, allowed_int, value, f"First at position {index}.")
+            raise InputError(name, allowed, value, f"First at position {index}.")
         return raw.astype(np.int64, copy=False)
-    try:
-        array = raw.astype(np.float64)
-    except (TypeError, ValueError):
-        bad = np.array([not _is_number(v) for v in raw])
-        index, value = _first_bad(raw, bad)
-        raise InputError(
-            name, "integer codes 0 (censored) or 1..K", value, f"First at position {index}."
-        ) from None
-    allowed = (
-        "integer codes 0 (censored), 1..K" if max_code is None else f"integer codes 0..{max_code}"
-    )
+    array = _as_float(raw, name, allowed, allow_bool=True)
     bad = ~np.isfinite(array) | (array < 0) | (array != np.round(array))
     if max_code is not None:
         bad |= array > max_code
@@ -125,13 +151,15 @@ def as_groups(
     """
     raw = _one_dimensional(group, name)
     check_same_length({"time": n, name: raw.size})
-    if raw.dtype.kind == "f" and np.isnan(raw).any():
-        index, value = _first_bad(raw, np.isnan(raw))
-        raise InputError(
-            name, "group labels without missing values", value, f"First at position {index}."
-        )
-    if raw.dtype == object and any(v is None for v in raw):
-        index, value = _first_bad(raw, np.array([v is None for v in raw]))
+    if raw.dtype.kind in "fO":
+        missing = np.asarray(pd.isna(raw), dtype=bool)
+    elif raw.dtype.kind == "U" and isinstance(group, list | tuple):
+        # numpy turns NaN in a list of strings into the label "nan"
+        missing = np.array([isinstance(v, float) and np.isnan(v) for v in group])
+    else:
+        missing = np.zeros(raw.size, dtype=bool)
+    if missing.any():
+        index, value = _first_bad(np.asarray(group, dtype=object), missing)
         raise InputError(
             name, "group labels without missing values", value, f"First at position {index}."
         )
@@ -173,7 +201,7 @@ def check_same_length(lengths: dict[str, int]) -> None:
 
 def check_conf_level(conf_level: Any, name: str = "conf_level") -> float:
     """A confidence level strictly between 0 and 1."""
-    if isinstance(conf_level, bool) or not _is_number(conf_level) or not 0 < float(conf_level) < 1:
+    if not is_real_number(conf_level) or not 0 < float(conf_level) < 1:
         raise InputError(name, "a number strictly between 0 and 1", conf_level)
     return float(conf_level)
 

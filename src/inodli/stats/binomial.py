@@ -14,7 +14,7 @@ from typing import Any, Literal
 from scipy import stats as sps
 
 from inodli.errors import InputError
-from inodli.stats._validation import check_choice, check_conf_level
+from inodli.stats._validation import check_choice, check_conf_level, is_real_number
 
 __all__ = ["BinomialCI", "BinomialTest", "binomial_ci", "exact_binomial_test"]
 
@@ -66,7 +66,7 @@ class BinomialTest:
 
 def _check_counts(successes: Any, n: Any) -> tuple[int, int]:
     for name, value in (("n", n), ("successes", successes)):
-        if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
+        if not is_real_number(value) or not math.isfinite(value) or value != int(value):
             raise InputError(name, "a whole number", value)
     k, size = int(successes), int(n)
     if size < 1:
@@ -197,7 +197,7 @@ def exact_binomial_test(
     k, size = _check_counts(successes, n)
     level = check_conf_level(confidence_level, "confidence_level")
     check_choice("alternative", alternative, ALTERNATIVES)
-    if isinstance(p0, bool) or not isinstance(p0, int | float) or not 0 < float(p0) < 1:
+    if not is_real_number(p0) or not 0 < float(p0) < 1:
         raise InputError("p0", "a number strictly between 0 and 1", p0)
     result = sps.binomtest(k, size, float(p0), alternative=alternative)
     alpha = 1.0 - level
