@@ -370,6 +370,9 @@ def newton_raphson(
                 best = new_loglik
                 beta, new_beta = new_beta, new_beta + ldl_solve(ldl, score)
         else:
+            # coxfit6 leaves its loop counter one past the limit, and coxph reports that
+            # (fit$iter is 21 for iter.max = 20 without convergence)
+            iterations = max_iter + 1
             final_beta = beta
             if max_iter > 1:
                 final_loglik, score, information = evaluate(data, beta, efron)

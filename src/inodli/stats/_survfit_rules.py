@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -91,6 +92,58 @@ def find_quantile(
         if later.size:
             return float((time[first] + time[int(later[0])]) / 2)
     return float(time[first])
+
+
+def find_quantile_as_quantile_survfit(
+    time: FloatArray, surv: FloatArray, p: float, tol: float = 1.4901161193847656e-08
+) -> float:
+    """Time at which the curve ``surv`` falls to 1 - p, by R's ``quantile.survfit`` rule.
+
+    The curve is read as the cumulative distribution 1 - S with the point (0, 0) in front;
+    repeated values of 1 - S (flat stretches, and NaN limits) are dropped, keeping the first
+    of each. The answer is the mean of the first times at which 1 - S reaches p - tol and
+    p + tol, so a flat stretch at exactly 1 - p gives its midpoint; a stretch that lasts to
+    the end of follow-up gives the midpoint of its start and the last observed time (where
+    :func:`find_quantile`, print.survfit's rule, gives its start). NaN if the curve never
+    gets there. On a monotone curve it otherwise agrees with :func:`find_quantile`; on a
+    limit curve that rises again it can pick a later crossing.
+
+    References
+    ----------
+    .. [1] Therneau TM. survival: A Package for Survival Analysis in R, version 3.5
+       (``quantile.survfit`` documentation: the quantile of a flat stretch).
+    """
+    x = np.concatenate(([0.0], time))
+    y = np.concatenate(([0.0], 1.0 - surv))
+    if np.nanmax(y) < p:
+        return float("nan")
+    last_time = float(x[-1])
+    first_of_value = ~pd.Series(y).duplicated().to_numpy()  # NaN repeats count as repeats
+    x, y = x[first_of_value], y[first_of_value]
+    index_high = _first_reaching(y + tol, p)
+    index_low = _first_reaching(y - tol, p)
+    high = float("nan") if index_high is None else float(x[index_high])
+    low = float("nan") if index_low is None else float(x[index_low])
+    # R's order of precedence: a p at the last level of the curve wins over p = 0
+    if not np.isnan(y[-1]) and abs(p - y[-1]) < tol:
+        return (high + last_time) / 2
+    if p == 0:
+        return float(x[0])
+    return (high + low) / 2
+
+
+def _first_reaching(levels: FloatArray, p: float) -> int | None:
+    """Position (in ``levels``' own order) of the smallest level >= p; None outside the range.
+
+    ``approx(levels, positions, p, method = "constant", f = 1)`` with NaN levels dropped, as
+    R's quantile.survfit reads its curve.
+    """
+    known = np.flatnonzero(~np.isnan(levels))
+    order = known[np.argsort(levels[known], kind="stable")]
+    ordered = levels[order]
+    if ordered.size == 0 or p < ordered[0] or p > ordered[-1]:
+        return None
+    return int(order[np.searchsorted(ordered, p, side="left")])
 
 
 def restricted_mean(

@@ -12,6 +12,7 @@ labels are sorted).
 
 from __future__ import annotations
 
+import numbers
 import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -26,7 +27,14 @@ from inodli.errors import InputError
 from inodli.stats import _cox_engine as engine
 from inodli.stats._cox_concordance import ConcordanceCounts, concordance_counts
 from inodli.stats._cox_design import check_collinearity, check_constant_columns, design_matrix
-from inodli.stats._validation import as_event, as_groups, as_time, check_choice, check_conf_level
+from inodli.stats._validation import (
+    as_event,
+    as_groups,
+    as_time,
+    check_choice,
+    check_conf_level,
+    is_real_number,
+)
 
 __all__ = ["ChiSquareTest", "CoxConvergenceWarning", "CoxResult", "cox_ph"]
 
@@ -71,7 +79,8 @@ class CoxResult:
     score_test : ChiSquareTest
         Score (log-rank) test at beta = 0.
     iterations : int
-        Newton-Raphson iterations (R's ``fit$iter``).
+        Newton-Raphson iterations (R's ``fit$iter``; like R, ``max_iter + 1`` when the
+        iteration limit was reached without convergence).
     n, n_events : int
         Observations and events.
     ties, conf_level
@@ -283,9 +292,9 @@ def cox_ph(
         raise InputError("event", "at least one event", "all observations censored")
     check_choice("ties", ties, TIES)
     conf = check_conf_level(conf_level)
-    if isinstance(tol, bool) or not isinstance(tol, int | float) or not 0 < tol < 1:
+    if not is_real_number(tol) or not 0 < tol < 1:
         raise InputError("tol", "a number strictly between 0 and 1", tol)
-    if isinstance(max_iter, bool) or not isinstance(max_iter, int | np.integer) or max_iter < 0:
+    if not isinstance(max_iter, numbers.Integral) or isinstance(max_iter, bool) or max_iter < 0:
         raise InputError("max_iter", "a non-negative integer", max_iter)
     terms, x = design_matrix(X, n)
     if strata is None:

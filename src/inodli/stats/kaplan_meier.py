@@ -16,7 +16,10 @@ Conventions (each one R survival 3.5's unless stated):
   computed from dates and divided by 30.4375). ``timefix=True`` applies R's rule;
 - the median and its limits follow print.survfit (see
   :func:`inodli.stats._survfit_rules.find_quantile`, which also says where R's own
-  ``quantile.survfit`` differs);
+  ``quantile.survfit`` differs); ``quantile(q, rule="quantile.survfit")`` reproduces R's
+  ``quantile(fit, q)`` instead;
+- ``restricted_mean(tau)`` with ``tau`` before the first observed time is ``tau`` (S = 1
+  there); R's ``summary(fit, rmean = tau)`` refuses such a ``tau`` with an error;
 - Not supported (yet): left truncation (counting-process input), case weights.
 """
 
@@ -37,6 +40,7 @@ from inodli.stats._survfit_rules import (
     CONF_TYPES,
     confidence_limits,
     find_quantile,
+    find_quantile_as_quantile_survfit,
     restricted_mean,
 )
 from inodli.stats._validation import (
@@ -44,6 +48,7 @@ from inodli.stats._validation import (
     as_time,
     check_choice,
     check_conf_level,
+    is_real_number,
 )
 
 if TYPE_CHECKING:
@@ -53,6 +58,7 @@ __all__ = ["KaplanMeierResult", "RestrictedMean", "kaplan_meier"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+QUANTILE_RULES = ("print.survfit", "quantile.survfit")
 
 
 @dataclass(frozen=True)
@@ -119,21 +125,28 @@ class KaplanMeierResult:
             }
         )
 
-    def quantile(self, q: float) -> tuple[float, float, float]:
+    def quantile(self, q: float, rule: str = "print.survfit") -> tuple[float, float, float]:
         """Time by which a fraction ``q`` has had the event: (estimate, lower, upper).
 
         The first time with S <= 1 - q; the midpoint of a flat stretch where S equals 1 - q
         exactly; the limits are where the pointwise confidence curves first reach 1 - q
-        (Brookmeyer & Crowley 1982). This is R's print.survfit rule; see
-        :func:`inodli.stats._survfit_rules.find_quantile` for where R's ``quantile.survfit``
-        differs. NaN where a curve never gets there.
+        (Brookmeyer & Crowley 1982). NaN where a curve never gets there.
+
+        ``rule="print.survfit"`` (default) is the rule of R's ``print(fit)`` and
+        ``summary(fit)$table`` (and of :attr:`median`); ``rule="quantile.survfit"`` gives
+        exactly what R's ``quantile(fit, q)`` returns, which differs when the curve stays at
+        1 - q until the last follow-up (the midpoint of that stretch, not its start) and
+        when a limit curve rises again (see
+        :func:`inodli.stats._survfit_rules.find_quantile_as_quantile_survfit`).
         """
-        if isinstance(q, bool) or not isinstance(q, int | float) or not 0 <= q <= 1:
+        if not is_real_number(q) or not 0 <= q <= 1:
             raise InputError("q", "a probability from 0 to 1", q)
+        check_choice("rule", rule, QUANTILE_RULES)
+        find = find_quantile if rule == "print.survfit" else find_quantile_as_quantile_survfit
         return (
-            find_quantile(self.time, self.survival, q),
-            find_quantile(self.time, self.lower, q),
-            find_quantile(self.time, self.upper, q),
+            find(self.time, self.survival, q),
+            find(self.time, self.lower, q),
+            find(self.time, self.upper, q),
         )
 
     @property

@@ -11,7 +11,7 @@ from scipy.stats import chi2
 
 from inodli.errors import InputError
 from inodli.stats._kernels import counts_by_group, merge_near_ties, split_by_code
-from inodli.stats._validation import as_event, as_groups, as_time
+from inodli.stats._validation import as_event, as_groups, as_time, is_real_number
 
 __all__ = ["LogRankResult", "logrank_test"]
 
@@ -64,7 +64,7 @@ class LogRankResult:
 
 
 def _check_rho(rho: Any) -> float:
-    if isinstance(rho, bool) or not isinstance(rho, int | float) or not 0 <= rho < np.inf:
+    if not is_real_number(rho) or not 0 <= rho < np.inf:
         raise InputError("rho", "a finite number >= 0", rho)
     return float(rho)
 
@@ -176,7 +176,8 @@ def _one_stratum(
     total_risk, total_deaths = at_risk.sum(axis=0), deaths.sum(axis=0)
     if rho != 0:
         survival = np.cumprod(1.0 - total_deaths / total_risk)
-        weight = np.concatenate(([1.0], survival[:-1])) ** rho  # S(t-)^rho
+        # S(t-)^rho; a stratum without events has no event times (and no weights)
+        weight = np.concatenate(([1.0], survival))[:-1] ** rho
     else:
         weight = np.ones_like(total_risk)
     share = at_risk / total_risk
