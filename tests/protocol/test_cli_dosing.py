@@ -255,3 +255,37 @@ def test_it_holds_the_first_dose_for_cytoreduction() -> None:
     bad = run("next-dose", "--cycle", "1", "--day", "1", "--blood-blasts", "-3")
     assert bad[0] == 2
     assert "Invalid value for --blood-blasts: expected a number >= 0 (10^9/L), got -3.0" in bad[1]
+
+
+def test_it_prints_a_reduced_two_dose_cycle_when_the_prescriber_asks() -> None:
+    # Trial record cycle 2 in CR/CRi: 0.5 mg/m2 on days 1, 8, 15. A 25% reduction gives
+    # 0.375 mg/m2; x 1.75 m2 = 0.65625 -> 0.66 mg (half-up to 0.01 mg); day 15 omitted.
+    code, output = run(
+        "dose", "--height", "170", "--weight", "65", "--cycle", "2", "--in-remission",
+        "--dose-reduction", "0.25", "--omit-day", "15", "--json",
+    )  # fmt: skip
+    assert code == 0, output
+    doses = json.loads(output)["plan"]["doses"]
+    assert [(d["day"], d["mg_per_m2"], d["dose_mg"]) for d in doses] == [
+        (1, 0.375, 0.66),
+        (8, 0.375, 0.66),
+    ]
+
+
+def test_it_refuses_re_escalation_on_the_command_line() -> None:
+    # Label 2.1: "If the dose is reduced due to BESPONSA-related toxicity, the dose must not
+    # be re-escalated."
+    code, output = run(
+        "dose", "--height", "170", "--weight", "65", "--cycle", "2",
+        "--dose-reduction", "0.1", "--prior-reduction", "0.25",
+    )  # fmt: skip
+    assert code == 2
+    assert "Invalid value for --dose-reduction: expected >= the prior reduction 0.25" in output
+    assert "must not be re-escalated" in output
+
+
+def test_it_says_cycle_1_doses_do_not_depend_on_remission() -> None:
+    code, output = run("dose", "--height", "170", "--weight", "65", "--cycle", "1")
+    assert code == 0, output
+    assert "cycle 1 (induction: the same doses whether or not in CR/CRi)" in output
+    assert "Dev % = dose in the volume withdrawn" in output

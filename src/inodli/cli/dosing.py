@@ -82,10 +82,17 @@ DATE = _Date()
     "--max-cycles", type=int, default=None, help="Cycles allowed (default 2; label max 6)."
 )
 @click.option("--cycle1-extended", is_flag=True, help="Cycle 1 extended to 28 days.")
+@click.option("--dose-reduction", type=float, default=0.0, show_default=True,
+              help="Prescriber's reduction of every dose, fraction (0.25 = 25%).")  # fmt: skip
+@click.option("--prior-reduction", type=float, default=0.0, show_default=True,
+              help="Largest reduction in an earlier cycle (no re-escalation).")  # fmt: skip
+@click.option("--omit-day", "omit_days", type=click.Choice(["8", "15"]), multiple=True,
+              help="Dose day omitted by the prescriber (repeatable).")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def dose(
     height: float, weight: float, cycle: int, in_remission: bool, formula: str,
-    cap_m2: float | None, max_cycles: int | None, cycle1_extended: bool, as_json: bool,
+    cap_m2: float | None, max_cycles: int | None, cycle1_extended: bool,
+    dose_reduction: float, prior_reduction: float, omit_days: tuple[str, ...], as_json: bool,
 ) -> None:  # fmt: skip
     """Print the inotuzumab ozogamicin dosing and preparation sheet for one cycle.
 
@@ -98,6 +105,7 @@ def dose(
       inodli dose --height 170 --weight 65 --cycle 1
       inodli dose --height 170 --weight 65 --cycle 2 --in-remission
       inodli dose --height 158 --weight 49 --cycle 1 --formula dubois --json
+      inodli dose --height 170 --weight 65 --cycle 2 --in-remission --dose-reduction 0.25
     """
     from inodli.protocol.bsa import body_surface_area
     from inodli.protocol.ino import ino_cycle_plan
@@ -105,11 +113,15 @@ def dose(
 
     flags = {"height_cm": "--height", "weight_kg": "--weight", "formula": "--formula",
              "cap_m2": "--cap", "cycle": "--cycle", "in_remission": "--in-remission",
-             "max_cycles": "--max-cycles", "dose_mg": "--height/--weight"}  # fmt: skip
+             "max_cycles": "--max-cycles", "dose_mg": "--height/--weight",
+             "dose_reduction_fraction": "--dose-reduction",
+             "prior_reduction_fraction": "--prior-reduction", "omitted_days": "--omit-day"}  # fmt: skip
     bsa = _call(flags, body_surface_area, height, weight, formula, cap_m2=cap_m2)
     plan = _call(
         flags, ino_cycle_plan, cycle, bsa.bsa_for_dosing_m2, in_remission,
         max_cycles=max_cycles, cycle1_extended=cycle1_extended,
+        dose_reduction_fraction=dose_reduction, prior_reduction_fraction=prior_reduction,
+        omitted_days=tuple(int(day) for day in omit_days),
     )  # fmt: skip
     if as_json:
         sheets = {str(d.day): _call(flags, preparation_sheet, d.dose_mg) for d in plan.doses}

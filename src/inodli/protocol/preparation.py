@@ -209,7 +209,11 @@ def render_dosing_sheet(bsa: BodySurfaceArea, plan: CyclePlan) -> str:
     lines = [
         "INOTUZUMAB OZOGAMICIN (BESPONSA) - DOSING AND PREPARATION SHEET",
         f"Trial NCT06861348 - cycle {plan.cycle} "
-        f"({'in' if plan.in_remission else 'not in'} CR/CRi before this cycle)",
+        + (
+            "(induction: the same doses whether or not in CR/CRi)"
+            if plan.cycle == 1
+            else f"({'in' if plan.in_remission else 'not in'} CR/CRi before this cycle)"
+        ),
         "",
         f"Height {bsa.height_cm:g} cm, weight {bsa.weight_kg:g} kg ({bsa.weight_basis})",
         f"BSA ({bsa.formula}): {bsa.bsa_m2:.4f} m2 -> {bsa.bsa_for_dosing_m2:.2f} m2 used for dosing",
@@ -230,6 +234,10 @@ def render_dosing_sheet(bsa: BodySurfaceArea, plan: CyclePlan) -> str:
             f"{sheet.vials:>5}  {sheet.sodium_chloride_ml:>12.1f}  {sheet.deviation_percent:>5.2f}{flag}"
         )
     lines.append(f"Total this cycle: {plan.total_mg_per_m2:g} mg/m2 = {plan.total_mg:.2f} mg")
+    lines.append(
+        "Dev % = dose in the volume withdrawn (mL x 0.25 mg/mL) vs the calculated dose; "
+        "'!>10%' marks more than 10%"
+    )
     first = next(iter(sheets.values()))
     lines += [
         "",
