@@ -152,14 +152,15 @@ def check_new_password(
     against ``user``'s names and e-mail. The password itself never appears in a message."""
     password, again = str(first or ""), str(second or "")
     label, label_again = labels or (_("New password"), _("New password again"))
+    allowed = _("a password that meets the policy (%(policy)s)") % {"policy": policy_text()}
     if not password:
-        raise bad_input(fields[0], label, policy_text(), "")
+        raise bad_input(fields[0], label, allowed, "")
     try:
         validate_password(password, user)
     except ValidationError as error:
-        message = _("%(label)s: expected %(allowed)s; received a password (not shown). %(why)s")
+        message = _("%(label)s: expected %(allowed)s; received a password (not shown): %(why)s")
         why = " ".join(str(m) for m in error.messages)
-        text = message % {"label": label, "allowed": policy_text(), "why": why}
+        text = message % {"label": label, "allowed": allowed, "why": why}
         raise ValidationError({fields[0]: [text]}) from None
     if password != again:
         raise bad_input(fields[1], label_again, _("the same password as above"), _("(not shown)"))
