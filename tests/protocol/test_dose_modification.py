@@ -384,3 +384,28 @@ def test_it_refuses_a_bad_blast_count(blasts: object) -> None:
     with pytest.raises(InputError) as error:
         decide(cycle=1, dose_day=1, peripheral_blasts=blasts)
     assert error.value.field == "peripheral_blasts"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        # An ANC of 800/mm3 typed as 800 would read as a full recovery (>= 1 x 10^9/L).
+        ("anc", 800.0),
+        ("platelets", 5000.0),  # 5,000/uL typed as 5000 x 10^9/L
+        ("pretreatment_anc", 501.0),
+    ],
+)
+def test_it_refuses_a_count_typed_per_mm3(field: str, value: float) -> None:
+    counts = {"anc": 2.0, "platelets": 150.0, "pretreatment_anc": 2.0,
+              "pretreatment_platelets": 150.0, field: value}  # fmt: skip
+    with pytest.raises(InputError) as error:
+        decide(cycle=2, dose_day=1, **counts)
+    assert error.value.field == field
+    assert "(10^9/L)" in error.value.allowed
+
+
+def test_it_accepts_the_largest_count_the_case_report_form_accepts() -> None:
+    # plausible_counts.toml equals the EDC analyte ranges: ANC 500, platelets 3000 x 10^9/L.
+    decision = decide(cycle=2, dose_day=1, anc=500.0, platelets=3000.0, pretreatment_anc=2.0,
+                      pretreatment_platelets=150.0)  # fmt: skip
+    assert decision.action == "give"

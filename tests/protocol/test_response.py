@@ -372,3 +372,14 @@ def test_it_takes_the_deauville_limit_as_a_protocol_parameter():
     assert clean(imaging_deauville=4, max_deauville_without_active_disease=4).category is CR
     with pytest.raises(InputError):
         clean(max_deauville_without_active_disease=0)
+
+
+@pytest.mark.parametrize(("field", "value"), [("anc", 800.0), ("platelets", 5000.0)])
+def test_it_refuses_a_count_typed_per_mm3_instead_of_calling_it_cr(field, value):
+    kwargs = {
+        "marrow_blasts_pct": 2.0, "anc": 1.5, "platelets": 150.0, "blood_blasts_present": False,
+        "extramedullary_disease": "none", field: value,
+    }  # fmt: skip
+    with pytest.raises(InputError) as error:
+        classify_response(**kwargs)
+    assert error.value.field == field

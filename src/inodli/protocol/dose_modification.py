@@ -19,6 +19,7 @@ from functools import cache
 from typing import Any, Literal
 
 from inodli.errors import InputError
+from inodli.protocol._counts import count_limit
 from inodli.protocol._dosing_inputs import as_flag, as_number, decimal_of
 from inodli.protocol._ruletable import RuleTableError, load_rule_table
 from inodli.protocol.interruption import InterruptionGuidance, interruption_guidance
@@ -147,8 +148,19 @@ def _reason(section: str, explanation: str) -> Reason:
     return Reason(rule.rule_id, rule.action, explanation, rule.source_text)
 
 
-def _optional(value: Any, field: str, unit: str = "") -> float | None:
-    return None if value is None else as_number(value, field, low=0, unit=unit)
+def _optional(value: Any, field: str, unit: str = "", high: float | None = None) -> float | None:
+    return None if value is None else as_number(value, field, low=0, high=high, unit=unit)
+
+
+_COUNT_KIND = {
+    "anc": "anc", "pretreatment_anc": "anc", "platelets": "platelets",
+    "pretreatment_platelets": "platelets", "peripheral_blasts": "blasts",
+}  # fmt: skip
+
+
+def _count(value: Any, field: str) -> float | None:
+    """A count in 10^9/L, refused above its plausible limit (a per-mm3 value typed by slip)."""
+    return _optional(value, field, "10^9/L", count_limit(_COUNT_KIND[field]))
 
 
 def _grade(value: Any, field: str, allow_none: bool = False) -> int | None:
@@ -251,7 +263,7 @@ def next_dose_decision(
     reasons: list[Reason] = []
     notes: list[str] = []
     unverified: list[str] = []
-    blasts = _optional(peripheral_blasts, "peripheral_blasts", "10^9/L")
+    blasts = _count(peripheral_blasts, "peripheral_blasts")
     if cycle == 1 and dose_day == 1:
         limit = table.max_peripheral_blasts
         if blasts is None:
@@ -400,7 +412,7 @@ def _count_reasons(
     table = _table()
     fields = (("anc", anc), ("platelets", platelets), ("pretreatment_anc", pre_anc),
               ("pretreatment_platelets", pre_plt))  # fmt: skip
-    counts = {name: _optional(value, name, "10^9/L") for name, value in fields}
+    counts = {name: _count(value, name) for name, value in fields}
     missing = [name for name, value in counts.items() if value is None]
     if missing:
         raise InputError(

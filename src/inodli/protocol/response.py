@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from inodli.errors import InputError
+from inodli.protocol._counts import count_limit
 from inodli.protocol._thresholds import Threshold, as_number
 from inodli.protocol.response_rules import ResponseCriteria, response_criteria, response_rules
 
@@ -194,11 +195,13 @@ def classify_response(
         )
         relapse_rule = relapse_marrow_blasts
     blasts = _optional(marrow_blasts_pct, "marrow_blasts_pct", 100.0, "%")
-    anc_value = _optional(anc, "anc", 1000.0, "x10^9/L")
-    plt_value = _optional(platelets, "platelets", 10000.0, "x10^9/L")
+    anc_value = _optional(anc, "anc", count_limit("anc"), "x10^9/L")
+    plt_value = _optional(platelets, "platelets", count_limit("platelets"), "x10^9/L")
     ref_blasts = _optional(reference_marrow_blasts_pct, "reference_marrow_blasts_pct", 100.0, "%")
-    pb_abs = _optional(blood_blasts_abs, "blood_blasts_abs", 1000.0, "x10^9/L")
-    ref_pb_abs = _optional(reference_blood_blasts_abs, "reference_blood_blasts_abs", 1000.0, "")
+    pb_abs = _optional(blood_blasts_abs, "blood_blasts_abs", count_limit("blasts"), "x10^9/L")
+    ref_pb_abs = _optional(
+        reference_blood_blasts_abs, "reference_blood_blasts_abs", count_limit("blasts"), "x10^9/L"
+    )
     pb_present = _optional_bool(blood_blasts_present, "blood_blasts_present")
     if pb_present is None and pb_abs is not None:
         pb_present = pb_abs > 0
