@@ -6,10 +6,14 @@ and :data:`SCHEDULE_FORMS` says which registered EDC forms fill each group. A st
 stored: it is computed here from the schedule, the records and today's date.
 
 * ``entered``: a record of the form is dated inside the visit's closed window;
-* ``not_required``: a log form (adverse events: entered when one occurs), the visit is conditional (DLI, optional IT courses), or the subject left the
+* ``not_required``: the visit is conditional (DLI, optional IT courses), or the subject left the
   study (a status change other than "off treatment", or a recorded death) before the window opened;
 * ``missed``: the window has closed without a record;
 * ``required``: the window is open or still ahead.
+
+The ``ae`` group is filled by the visit's AE review (``AE_REVIEW``: "were any adverse events,
+new or worsened, experienced since the last assessment?"), not by adverse event records: a visit
+at which nobody asked about adverse events is missing its review, whether or not AEs occurred.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ __all__ = [
     "latest_statuses",
     "register_anchor",
     "subject_calendar",
+    "visits_expecting",
 ]
 
 #: Schedule form group -> EDC form codes that fill it (any one of them counts as entered).
@@ -48,16 +53,13 @@ SCHEDULE_FORMS: dict[str, tuple[str, ...]] = {
     "marrow": ("MARROW",),
     "response": ("RESPONSE",),
     "ino_admin": ("INO_ADMIN",),
-    "ae": ("AE",),
+    "ae": ("AE_REVIEW",),  # the visit's AE review; AE records are a log, dated when they occur
     "agvhd": ("AGVHD",),
     "cgvhd": ("CGVHD",),
     "dli": ("DLI",),
     "it": ("IT",),
     "survival": ("SURVIVAL",),
 }
-
-#: Log forms: entered when something happens (an AE), so a visit without one is not missing it.
-LOG_GROUPS = frozenset({"ae"})
 
 #: Statuses in display order.
 STATUSES = ("entered", "required", "missed", "not_required")
@@ -211,18 +213,41 @@ def latest_statuses(subject_ids: list[int]) -> dict[int, Any]:
     return latest
 
 
+def _subject_schedule(
+    subject: Any, first_dose: dt.date, dates: dict[tuple[str, int], list[dt.date]]
+) -> Any:
+    remission = _anchor("remission_date", subject, dates)
+    return _schedule(
+        first_dose,
+        _anchor("cycle1_days", subject, dates) or 21,
+        remission if remission is not None and remission > first_dose else None,
+    )
+
+
+def visits_expecting(subject: Any, form_code: str) -> tuple[Visit, ...]:
+    """The subject's scheduled visits whose form groups ``form_code`` fills (no statuses).
+
+    Empty before the first InO dose. Conditional visits are included: a record may be entered
+    for them, it is only not required. Used by rules that need the visits and their windows,
+    such as one AE review per visit (:mod:`inodli.edc.safety.ae_review`).
+    """
+    groups = {group for group, codes in SCHEDULE_FORMS.items() if form_code in codes}
+    first_dose_specs = [spec for spec in all_forms() if spec.code == "INO_ADMIN"]
+    dates = _record_dates(first_dose_specs, [subject.pk])
+    first_dose = _anchor("first_dose", subject, dates)
+    if first_dose is None or not groups:
+        return ()
+    schedule = _subject_schedule(subject, first_dose, dates)
+    return tuple(visit for visit in schedule.visits if groups & set(visit.forms))
+
+
 def _calendar(
     subject: Any, today: dt.date, dates: dict[tuple[str, int], list[dt.date]], status: Any
 ) -> SubjectCalendar:
     first_dose = _anchor("first_dose", subject, dates)
     if first_dose is None:
         return SubjectCalendar(subject, None, ())
-    remission = _anchor("remission_date", subject, dates)
-    schedule = _schedule(
-        first_dose,
-        _anchor("cycle1_days", subject, dates) or 21,
-        remission if remission is not None and remission > first_dose else None,
-    )
+    schedule = _subject_schedule(subject, first_dose, dates)
     specs = {spec.code: spec for spec in all_forms()}
     left_on = min(
         (
@@ -242,7 +267,6 @@ def _calendar(
                 status = "entered"
             elif (
                 not codes
-                or group in LOG_GROUPS
                 or visit.conditional
                 or (left_on is not None and left_on < visit.window_start)
             ):
