@@ -20,10 +20,17 @@ from inodli.edc.safety.models import (
     AcuteGvhdAssessment,
     AdverseEvent,
     AdverseEventGrade,
+    AdverseEventReview,
     ChronicGvhdAssessment,
 )
 
-__all__ = ["AcuteGvhdForm", "AdverseEventForm", "AdverseEventGradeForm", "ChronicGvhdForm"]
+__all__ = [
+    "AcuteGvhdForm",
+    "AdverseEventForm",
+    "AdverseEventGradeForm",
+    "AdverseEventReviewForm",
+    "ChronicGvhdForm",
+]
 
 GRADES = [(g, str(g)) for g in range(1, 6)]
 
@@ -103,6 +110,24 @@ class AdverseEventGradeForm(RecordForm):
         subject = getattr(self.instance, "subject", None)
         field = self.fields["adverse_event"]
         field.queryset = AdverseEvent.objects.filter(subject=subject)  # type: ignore[attr-defined]
+
+
+class AdverseEventReviewForm(RecordForm):
+    """The visit's AE review: the question answered Yes or No, when, and by whom."""
+
+    any_events = forms.ChoiceField(
+        label=AdverseEventReview._meta.get_field("any_events").verbose_name,
+        choices=AdverseEventReview.Answer.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Yes: record each adverse event that started or worsened since the last "
+            "assessment on the adverse event forms."
+        ),
+    )
+
+    class Meta:
+        model = AdverseEventReview
+        fields = ("reviewed_on", "any_events", "reviewed_by")
 
 
 class AcuteGvhdForm(RecordForm):

@@ -1,4 +1,5 @@
-"""Safety forms: adverse events (grade changes as rows), acute and chronic GVHD assessments.
+"""Safety forms: adverse events (grade changes as rows), the visit's AE review, acute and
+chronic GVHD assessments.
 
 GVHD stages, grades and global severity are computed by ``inodli.protocol`` in
 :mod:`inodli.edc.safety.services` and stored beside the organ inputs.
@@ -149,6 +150,56 @@ class AdverseEventGrade(SubjectRecord):
 
     def __str__(self) -> str:
         return f"{self.adverse_event} grade {self.grade} from {self.effective_on}"
+
+
+class AdverseEventReview(SubjectRecord):
+    """The AE review of a visit: were any adverse events (new or worsened) experienced since the
+    last assessment? With the date of the review and who reviewed.
+
+    One review per visit (:func:`inodli.edc.safety.ae_review.check_one_review_per_visit`); the
+    answer is compared with the adverse events recorded in its interval by an edit check
+    (:func:`inodli.edc.safety.ae_review.review_inconsistency`).
+    """
+
+    event_date_field = "reviewed_on"
+    form_code = "AE_REVIEW"
+
+    class Answer(models.TextChoices):
+        YES = "yes", _("Yes")
+        NO = "no", _("No")
+
+    reviewed_on = models.DateField(_("date of review"))
+    any_events = models.CharField(
+        _("Were any adverse events (new or worsened) experienced since the last assessment?"),
+        max_length=16,
+        choices=Answer.choices,
+        error_messages={"invalid_choice": _("%(value)r is not an answer: answer yes or no.")},
+    )
+    reviewed_by = models.CharField(_("reviewed by"), max_length=100)
+
+    def clean(self) -> None:
+        super().clean()
+        check_not_after_death(
+            self.subject_id, self.event_date(), self.event_date_field or "__all__"
+        )
+        if self.subject_id is None or self.reviewed_on is None:
+            return
+        from inodli.edc.safety.ae_review import check_one_review_per_visit
+
+        check_one_review_per_visit(self)
+
+    class Meta:
+        verbose_name = _("adverse event review")
+        ordering = ("reviewed_on", "id")
+        constraints = (
+            # The visit rule lives in clean(); this keeps two concurrent saves of one day apart.
+            models.UniqueConstraint(
+                fields=("subject", "reviewed_on"), name="safety_one_ae_review_per_day"
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"AE review {self.reviewed_on}: {self.any_events}"
 
 
 class AcuteGvhdAssessment(SubjectRecord):

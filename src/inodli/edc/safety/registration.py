@@ -8,12 +8,16 @@ from inodli.edc.core.registry import FormSpec, register
 from inodli.edc.safety import forms, models, views
 
 #: Form codes: ``ae``, ``agvhd``, ``cgvhd`` of ``rules/visit_schedule.toml`` [forms],
-#: upper-cased like the registry's; AE_GRADE records a change of an AE's grade.
-AE, AE_GRADE, AGVHD, CGVHD = "AE", "AE_GRADE", "AGVHD", "CGVHD"
+#: upper-cased like the registry's; AE_GRADE records a change of an AE's grade; AE_REVIEW is the
+#: visit's AE review, which fills the schedule's ``ae`` group (inodli.edc.visits.calendar).
+AE, AE_GRADE, AE_REVIEW, AGVHD, CGVHD = "AE", "AE_GRADE", "AE_REVIEW", "AGVHD", "CGVHD"
 
 
 def register_safety_forms() -> None:
     specs = (
+        FormSpec(code=AE_REVIEW, title=_("Adverse event review"), model=models.AdverseEventReview,
+                 form_class=forms.AdverseEventReviewForm, view_class=views.AdverseEventReviewView,
+                 template="safety/ae_review_form.html", order=395),
         FormSpec(code=AE, title=_("Adverse event"), model=models.AdverseEvent,
                  form_class=forms.AdverseEventForm, view_class=views.AdverseEventView,
                  template="safety/ae_form.html", order=400),

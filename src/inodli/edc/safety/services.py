@@ -18,6 +18,10 @@ record_adverse_event(subject, user, *, term, started_on, grade, relationship_ino
     ``serious`` names seriousness criteria among ``SERIOUSNESS_CRITERIA``. The onset grade
     becomes the first :class:`AdverseEventGrade` row.
 record_grade_change(adverse_event, user, *, effective_on, grade, now=None) -> AdverseEventGrade
+record_ae_review(subject, user, *, reviewed_on, any_events, reviewed_by, now=None)
+    -> AdverseEventReview
+    The visit's AE review: ``any_events`` is "yes" or "no" (adverse events, new or worsened,
+    since the last assessment); one review per visit (see :mod:`.ae_review`).
 record_acute_gvhd(subject, user, *, assessed_on, skin_erythema_bsa_pct, bilirubin, weight_kg,
     bilirubin_unit="umol/L", skin_bullae_bsa_pct=0, upper_gi_persistent=False,
     stool_ml_per_day=None, stool_episodes_per_day=None, unquantified_episodes=0,
@@ -41,6 +45,7 @@ from inodli.edc.safety.models import (
     AcuteGvhdAssessment,
     AdverseEvent,
     AdverseEventGrade,
+    AdverseEventReview,
     ChronicGvhdAssessment,
 )
 
@@ -48,6 +53,7 @@ __all__ = [
     "SERIOUSNESS_CRITERIA",
     "record_acute_gvhd",
     "record_adverse_event",
+    "record_ae_review",
     "record_chronic_gvhd",
     "record_grade_change",
 ]
@@ -116,6 +122,39 @@ def record_grade_change(
     )
     save_record(row, user, now=now)
     return row
+
+
+def record_ae_review(
+    subject: Any,
+    user: Any,
+    *,
+    reviewed_on: dt.date,
+    any_events: str,
+    reviewed_by: str,
+    now: dt.datetime | None = None,
+) -> AdverseEventReview:
+    """Record the visit's AE review (see the module docstring).
+
+    Parameters
+    ----------
+    reviewed_on : datetime.date
+        The date of the review; it places the review in the visit whose window holds it.
+    any_events : {"yes", "no"}
+        Were any adverse events (new or worsened) experienced since the last assessment?
+    reviewed_by : str
+        Who reviewed (the investigator or nurse who asked).
+
+    Raises
+    ------
+    django.core.exceptions.ValidationError
+        ``any_events`` is not yes or no (the message names the value received), the date is
+        before consent or after death, or the visit (or the day) already has a review.
+    """
+    review = AdverseEventReview(
+        subject=subject, reviewed_on=reviewed_on, any_events=any_events, reviewed_by=reviewed_by
+    )
+    save_record(review, user, now=now)
+    return review
 
 
 def record_acute_gvhd(

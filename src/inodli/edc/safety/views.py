@@ -1,5 +1,6 @@
-"""Views of the safety forms: the AE form with the grades suggested from the labs, and the
-GVHD forms with the stages and grades computed by the protocol."""
+"""Views of the safety forms: the AE form with the grades suggested from the labs, the AE
+review with its visit and the adverse events recorded in its interval, and the GVHD forms with
+the stages and grades computed by the protocol."""
 
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ from django.utils import timezone
 
 from inodli.edc.core.forms import RecordForm
 from inodli.edc.core.views import RecordFormView
+from inodli.edc.safety import ae_review
 from inodli.edc.safety.adverse_events import lab_grade_suggestions
 from inodli.edc.safety.aesi import AESI_CATEGORIES
+from inodli.edc.safety.models import AdverseEventReview
 from inodli.errors import InputError
 from inodli.protocol.ctcae_terms import CtcaeTermText, ctcae_term_text
 
-__all__ = ["AdverseEventView", "GvhdView"]
+__all__ = ["AdverseEventGradeView", "AdverseEventReviewView", "AdverseEventView", "GvhdView"]
 
 
 class _Preview(RecordFormView):
@@ -68,6 +71,27 @@ class AdverseEventView(_Preview):
 
 class AdverseEventGradeView(AdverseEventView):
     date_field = "effective_on"
+
+
+class AdverseEventReviewView(_Preview):
+    """Shows the visit the review date falls in, the interval the review covers and the adverse
+    events recorded as started or worsened in it (what a "Yes" should match)."""
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"reviewed_on": timezone.localdate()}
+
+    def get_panel_context(self, form: RecordForm) -> dict[str, Any]:
+        on = self._date(form, "reviewed_on")
+        own_pk = self.record.pk if self.record is not None else None
+        probe = AdverseEventReview(subject=self.subject, reviewed_on=on, pk=own_pk)
+        after, through = ae_review.review_interval(probe)
+        return {
+            "review_on": on,
+            "review_visits": ae_review.visits_of(self.subject, on),
+            "interval_after": after,
+            "interval_through": through,
+            "interval_events": ae_review.events_in_interval(self.subject, after, through),
+        }
 
 
 class GvhdView(_Preview):
