@@ -150,6 +150,13 @@ def _ae_grade_matches_labs(record: Any) -> str | None:
     )
 
 
+def _ae_review_matches_events(record: Any) -> str | None:
+    """AE review answer vs the AEs started or worsened in its interval (safety.ae_review)."""
+    from inodli.edc.safety.ae_review import review_inconsistency
+
+    return review_inconsistency(record)
+
+
 #: Plausibility ranges of the data-management plan (adult B-ALL/LBL after allogeneic HCT).
 RANGE_CHECKS: tuple[EditCheck, ...] = (
     EditCheck(
@@ -211,6 +218,13 @@ CHECKS: tuple[EditCheck, ...] = (
         "AE grade matches the lab grade",
         _ae_grade_matches_labs,
         Role.INVESTIGATOR,
+    ),
+    EditCheck(
+        "AE_REVIEW_MATCHES_AES",
+        "AE_REVIEW",
+        "any_events",
+        "the AE review's answer matches the AEs started or worsened since the previous review",
+        _ae_review_matches_events,
     ),
 )
 
