@@ -4,7 +4,8 @@ Each patient is walked through the protocol in date order, exactly as a ward wou
 screening labs and marrow, InO cycle 1 (days 1, 8, 15) with labs before each dose, the
 end-of-cycle-1 response, cycle 2, the primary response assessment, the HLA-loss test and DLI
 for the eligible, intrathecal courses after remission, adverse events (febrile neutropenia,
-infusion reactions, VOD/SOS, GVHD), relapse or progression, survival follow-up and death.
+infusion reactions, VOD/SOS, GVHD), relapse or progression, survival follow-up and death; then
+the AE review of every visit that expects one, answered from the adverse events recorded.
 
 Nothing clinical is decided here: doses, the give/hold decision, response categories, DLI
 eligibility and dose, GVHD grades are computed by :mod:`inodli.protocol` inside the services.
@@ -423,6 +424,48 @@ def _follow_up(
         month += (30 if (month - day1).days < 365 else 91) * DAY
 
 
+def _ae_reviews(course: Course) -> None:
+    """The AE review of each visit the calendar expects one at, on the visit's target day (the
+    day of death when the patient died inside the window), once the course is known.
+
+    The answer is the one the recorded adverse events support (Yes when one started or
+    worsened since the previous review), so the demo raises no AE review query; visits still
+    ahead of the cut-off, after death or after leaving the study get none.
+    """
+    from inodli.edc.safety.ae_review import answer_from_records
+    from inodli.edc.safety.models import AdverseEventReview
+    from inodli.edc.safety.services import record_ae_review
+    from inodli.edc.visits.calendar import subject_calendar
+
+    death = apps.get_model("assessments", "Death")
+    died_on = death.objects.filter(subject=course.subject).values_list("died_on", flat=True).first()
+    reviewed: list[dt.date] = []
+    for row in subject_calendar(course.subject, today=course.cutoff).rows:
+        expected = any(
+            AdverseEventReview.form_code in form.codes and form.status in {"required", "missed"}
+            for form in row.forms
+        )
+        visit = row.visit
+        on = min(visit.target_date, died_on or visit.target_date)
+        if (
+            not expected
+            or visit.target_date > course.cutoff
+            or on < visit.window_start
+            or any(visit.window_start <= day <= visit.window_end for day in reviewed)
+        ):
+            continue  # not expected, still ahead, or already reviewed in an overlapping window
+        record_ae_review(
+            course.subject,
+            course.users["investigator"],
+            reviewed_on=on,
+            any_events=answer_from_records(course.subject, on),
+            reviewed_by="Dr Chen Wei",
+            now=course.at(on, 17),
+        )
+        reviewed.append(on)
+        course.counts["AE reviews"] += 1
+
+
 def _off_treatment(course: Course, on: dt.date) -> None:
     from inodli.edc.core.services import save_record
     from inodli.edc.subjects.models import StudyStatusChange
@@ -464,5 +507,6 @@ def record_clinical_course(
             dli_on = primary + 9 * DAY
         if not course.died:
             _follow_up(course, day1, remission, primary, dli_on)
+        _ae_reviews(course)
         counts["patients in CR/CRi"] += bool(remission)
     return dict(counts)
