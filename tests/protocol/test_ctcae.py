@@ -386,6 +386,16 @@ RANGES = {
 GRADABLE = [t for t in list_ctcae_lab_terms() if t.lab_gradable]
 
 
+# Blood counts above the EDC's plausible range are refused (a per-mm3 value typed as 10^9/L);
+# the properties below stay inside plausible_counts.toml's limits.
+_COUNT_LIMITS = {"neutrophil_count_decreased": 500.0, "platelet_count_decreased": 3000.0,
+                 "white_blood_cell_decreased": 1000.0, "lymphocyte_count_decreased": 1000.0}  # fmt: skip
+
+
+def plausible(term, value):
+    return min(value, _COUNT_LIMITS.get(term.key, value))
+
+
 def worst(result):
     return result.grade if result.grade is not None else max(result.possible_grades)
 
@@ -403,7 +413,7 @@ def test_it_has_reference_ranges_for_every_gradable_term_in_this_test():
 def test_it_grades_monotonically_with_the_value(index, a, b):
     term = GRADABLE[index]
     lln, uln = RANGES[term.key]
-    low, high = sorted((a, b))
+    low, high = sorted((plausible(term, a), plausible(term, b)))
     g_low = worst(ctcae_grade(term.key, low, lln=lln, uln=uln))
     g_high = worst(ctcae_grade(term.key, high, lln=lln, uln=uln))
     if term.direction == "low":
@@ -420,6 +430,7 @@ def test_it_grades_monotonically_with_the_value(index, a, b):
 def test_it_leaves_no_gap_between_normal_and_grade_1(index, value):
     term = GRADABLE[index]
     lln, uln = RANGES[term.key]
+    value = plausible(term, value)
     result = ctcae_grade(term.key, value, lln=lln, uln=uln)
     if term.key == "electrocardiogram_qt_corrected_interval_prolonged":
         abnormal = value >= 450  # "Average QTc 450 - 480 ms" is grade 1
@@ -435,3 +446,22 @@ def test_it_runs_the_docstring_examples(module):
     failures, tried = doctest.testmod(module)
     assert tried > 0
     assert failures == 0
+
+
+@pytest.mark.parametrize(
+    ("term", "value", "kwargs"),
+    [
+        ("ANC", 800, {"lln": 2.0}),  # 800/mm3 typed without its unit: would grade 0, not 3
+        ("platelets", 20000, {"lln": 150}),
+        ("WBC", 1500, {"lln": 4}),
+        ("lymphocytes", 1200, {"lln": 1}),
+    ],
+)
+def test_it_refuses_a_count_typed_per_mm3_without_its_unit(term, value, kwargs):
+    with pytest.raises(InputError) as error:
+        ctcae_grade(term, value, **kwargs)
+    assert error.value.field == "value"
+    assert "give the unit /mm3" in error.value.allowed
+    # The same number with its unit is graded: 800/mm3 = 0.8 x 10^9/L, "<1.0 - 0.5": grade 3.
+    if term == "ANC":
+        assert ctcae_grade(term, value, unit="/mm3", **kwargs).grade == 3

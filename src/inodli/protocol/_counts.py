@@ -23,7 +23,7 @@ def _limits() -> dict[str, float]:
 
 
 def count_limit(kind: str) -> float:
-    """Largest plausible count of ``kind`` ("anc", "platelets" or "blasts"), x 10^9/L."""
+    """Largest plausible count of ``kind`` (anc, platelets, blasts, wbc, lymphocytes), x 10^9/L."""
     limits = _limits()
     if kind not in limits:
         raise RuleTableError(f"plausible_counts has no limit for {kind!r}")

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from inodli.errors import InputError
+from inodli.protocol._counts import count_limit
 from inodli.protocol._thresholds import as_number
 from inodli.protocol.ctcae_table import (
     GradeRow,
@@ -36,6 +37,15 @@ __all__ = [
     "list_ctcae_lab_terms",
     "suggest_lab_grades",
 ]
+
+
+# Blood-count terms and their plausibility limit in plausible_counts.toml.
+_COUNT_KINDS = {
+    "neutrophil_count_decreased": "anc",
+    "platelet_count_decreased": "platelets",
+    "white_blood_cell_decreased": "wbc",
+    "lymphocyte_count_decreased": "lymphocytes",
+}
 
 
 @dataclass(frozen=True)
@@ -210,6 +220,15 @@ def _grade(
     shown = f"{value:g} {shown_unit}"
     if factor != 1:
         shown = f"{shown} (= {x.normalize():f} {term.unit})"
+    if term.key in _COUNT_KINDS:
+        limit = count_limit(_COUNT_KINDS[term.key])
+        if x > Decimal(repr(limit)):
+            # 800 neutrophils/mm3 typed as 800 x 10^9/L would grade 0 instead of 3.
+            raise InputError(
+                "value",
+                f"a count <= {limit:g} x 10^9/L (for a count per mm3 or uL, give the unit /mm3)",
+                value,
+            )
     if not term.lab_gradable:
         if refs["uln"] is not None and x <= refs["uln"]:
             return done(0, (0,), False, f"{shown} is not above ULN {uln:g}: no {term.name}")
