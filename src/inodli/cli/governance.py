@@ -105,6 +105,10 @@ def _report(report: Any, as_json: bool) -> None:
                     "ok": report.ok,
                     "imported": report.imported,
                     "queries": list(report.queries),
+                    "mode": report.mode,
+                    "history_rows": report.history_rows,
+                    "accounts_created": list(report.accounts_created),
+                    "notes": list(report.notes),
                     "errors": [
                         {
                             "line": e.line,

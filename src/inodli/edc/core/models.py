@@ -180,7 +180,10 @@ class AuditEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.action} {self.object_repr}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None or not self._state.adding:
+        # An id may be given only with force_insert (the lossless import keeps the exporting
+        # study's ids); a plain save() of an instance with an id could become an UPDATE.
+        explicit_insert = kwargs.get("force_insert") is True
+        if not self._state.adding or (self.pk is not None and not explicit_insert):
             raise AuditTrailAppendOnlyError("audit events cannot be updated")
         super().save(*args, **kwargs)
 

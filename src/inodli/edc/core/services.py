@@ -1,7 +1,9 @@
 """The one way to write a captured record: validated, versioned and audited in one transaction.
 
 Every form, the demo generator, an importer and the API call :func:`save_record` and
-:func:`delete_record`; nothing else saves a :class:`~inodli.edc.core.models.CapturedRecord`.
+:func:`delete_record`; nothing else saves a :class:`~inodli.edc.core.models.CapturedRecord`,
+except :func:`restore_record`, which only the lossless import of a whole study into an empty
+one uses (its audit trail comes with the file).
 
 * A new record gets ``version = 1``; each saved change adds one. A change whose
   ``expected_version`` is not the stored version (someone else saved after the form was opened)
@@ -31,8 +33,10 @@ __all__ = [
     "ReasonRequiredError",
     "StaleVersionError",
     "delete_record",
+    "jsonable",
     "record_snapshot",
     "register_write_hook",
+    "restore_record",
     "save_record",
 ]
 
@@ -90,7 +94,7 @@ class ReasonRequiredError(ValidationError):
         )
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     """A JSON value for the audit trail (dates as ISO 8601 text, decimals as text)."""
     if isinstance(value, dt.datetime):
         return (
@@ -101,9 +105,9 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, decimal.Decimal | uuid.UUID):
         return str(value)
     if isinstance(value, list | tuple):
-        return [_jsonable(item) for item in value]
+        return [jsonable(item) for item in value]
     if isinstance(value, dict):
-        return {str(key): _jsonable(item) for key, item in value.items()}
+        return {str(key): jsonable(item) for key, item in value.items()}
     return value
 
 
@@ -118,7 +122,7 @@ def _audited_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
 def record_snapshot(record: CapturedRecord) -> dict[str, Any]:
     """The record's entered values as JSON values, keyed by field name (foreign keys by id)."""
     return {
-        field.name: _jsonable(field.value_from_object(record))
+        field.name: jsonable(field.value_from_object(record))
         for field in _audited_fields(type(record))
     }
 
@@ -267,3 +271,24 @@ def delete_record(
         current.delete()
         _run_hooks("after", current, author, "delete", event, now)
         return event
+
+
+def restore_record(record: R) -> None:
+    """Insert ``record`` exactly as another copy of the study holds it: id, version, timestamps
+    and authors as given, validated, with no audit event.
+
+    Only the lossless import of a whole study into an empty one calls this: it replays the
+    exporting study's audit trail verbatim afterwards, so an event written here would be a
+    second, false history. The "before" write hooks (locks) still run.
+
+    Raises
+    ------
+    django.core.exceptions.ValidationError
+        A field or cross-field rule failed, or the id is already taken.
+    """
+    if not record._state.adding or record.pk is None or record.version < 1:
+        raise ValueError("restore_record takes a new record with its original id and version")
+    with transaction.atomic():
+        record.full_clean()
+        _run_hooks("before", record, record.created_by, "create", None, record.created)
+        record.save(force_insert=True)

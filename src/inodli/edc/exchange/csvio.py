@@ -9,7 +9,7 @@ from typing import Any
 
 from inodli.edc.core.services import record_snapshot
 from inodli.edc.exchange.fields import encode, form_by_code
-from inodli.edc.exchange.importing import ImportReport, ImportRow, apply_rows
+from inodli.edc.exchange.importing import ImportReport, ImportRow, apply_rows, log_import
 
 __all__ = ["NULL", "export_form_csv", "import_form_csv"]
 
@@ -45,8 +45,18 @@ def export_form_csv(code: str) -> str:
 
 
 def import_form_csv(code: str, text: str, user: Any) -> ImportReport:
-    """Import a CSV of form ``code`` (as written by :func:`export_form_csv`)."""
+    """Import a CSV of form ``code`` (as written by :func:`export_form_csv`), all or nothing,
+    and keep a row for the import (accepted or rejected)."""
+    from inodli.edc.governance.permissions import Action, require
+
     form_by_code(code)
+    require(user, Action.IMPORT)
+    report = _import(code, text, user)
+    log_import(user, "csv", text, report)
+    return report
+
+
+def _import(code: str, text: str, user: Any) -> ImportReport:
     reader = csv.reader(io.StringIO(text))
     header = next(reader, None)
     if not header or header[:2] != ["subject", "record_id"]:

@@ -22,7 +22,15 @@ from inodli.edc.governance.models import Query
 from inodli.edc.governance.permissions import Action, require
 from inodli.errors import InputError
 
-__all__ = ["ImportReport", "ImportRow", "RowError", "apply_rows"]
+__all__ = [
+    "ImportReport",
+    "ImportRow",
+    "RowError",
+    "apply_rows",
+    "build_record",
+    "log_import",
+    "messages_of",
+]
 
 
 @dataclass(frozen=True)
@@ -32,6 +40,8 @@ class ImportRow:
     subject_key: str  # the screening number
     values: dict[str, str | None]
     original_id: str = ""  # the id in the exporting study (for links between records)
+    #: created, created_by, modified, modified_by and version in the exporting study (ODM only)
+    bookkeeping: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -50,6 +60,13 @@ class ImportReport:
     imported: int
     errors: tuple[RowError, ...] = ()
     queries: tuple[str, ...] = field(default=())
+    #: "replicate" (a lossless copy into an empty study) or "merge" (records added as new)
+    mode: str = "merge"
+    #: audit records, signatures and governance rows replicated from the file
+    history_rows: int = 0
+    #: accounts the import created (inactive, no usable password) for the file's users
+    accounts_created: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -60,16 +77,27 @@ class ImportReport:
             head = f"REJECTED: {len(self.errors)} error(s); nothing was imported."
             return "\n".join([head, *(str(e) for e in self.errors)])
         lines = [f"Imported {self.imported} record(s); {len(self.queries)} edit-check queries."]
+        if self.mode == "replicate":
+            lines.append(
+                f"Lossless copy: {self.history_rows} audit, signature and governance row(s) "
+                "replicated with their original ids, times and authors."
+            )
+        if self.accounts_created:
+            lines.append(
+                "Accounts created inactive, without a usable password (an administrator "
+                "activates them): " + ", ".join(self.accounts_created)
+            )
+        lines.extend(f"  note: {n}" for n in self.notes)
         return "\n".join(lines + [f"  query: {q}" for q in self.queries])
 
 
-def _messages(error: ValidationError) -> list[tuple[str, str]]:
+def messages_of(error: ValidationError) -> list[tuple[str, str]]:
     if hasattr(error, "error_dict"):
         return [(name, str(m)) for name, items in error.message_dict.items() for m in items]
     return [("__all__", str(m)) for m in error.messages]
 
 
-def _build(row: ImportRow, ids: dict[tuple[str, str], Any], subjects: dict[str, Any]) -> Any:
+def build_record(row: ImportRow, ids: dict[tuple[str, str], Any], subjects: dict[str, Any]) -> Any:
     from inodli.edc.subjects.models import Subject
 
     form = form_by_code(row.form_code)
@@ -116,10 +144,12 @@ def apply_rows(rows: list[ImportRow], user: Any, *, now: dt.datetime | None = No
     with transaction.atomic():
         for row in rows:
             try:
-                record = _build(row, ids, subjects)
+                record = build_record(row, ids, subjects)
                 save_record(record, user, reason="imported", now=now)
             except ValidationError as error:
-                errors.extend(RowError(row.line, row.form_code, n, m) for n, m in _messages(error))
+                errors.extend(
+                    RowError(row.line, row.form_code, n, m) for n, m in messages_of(error)
+                )
                 continue
             except (InputError, ValueError, TypeError, IntegrityError) as error:
                 errors.append(RowError(row.line, row.form_code, "__all__", str(error)))
@@ -136,3 +166,26 @@ def apply_rows(rows: list[ImportRow], user: Any, *, now: dt.datetime | None = No
             transaction.set_rollback(True)
             return ImportReport(imported=0, errors=tuple(errors))
     return ImportReport(imported=len(rows), queries=queries)
+
+
+def log_import(
+    user: Any, file_format: str, text: str, report: ImportReport, now: dt.datetime | None = None
+) -> None:
+    """Keep a row for this import (accepted or rejected) in the governance history."""
+    import hashlib
+
+    from inodli.edc.governance.models import ImportRun
+
+    ImportRun.objects.create(
+        at=now or timezone.now(),
+        user=user,
+        file_format=file_format,
+        file_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        mode=report.mode,
+        accepted=report.ok,
+        records=report.imported,
+        history_rows=report.history_rows,
+        errors=len(report.errors),
+        accounts_created=list(report.accounts_created),
+        report=str(report),
+    )

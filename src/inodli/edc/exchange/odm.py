@@ -11,13 +11,19 @@ Signatures).
 Each record is one ``FormData`` (``FormRepeatKey`` = its id in the exporting study); each field
 one ``ItemData`` (``IsNull="Yes"`` for a missing value). The record's place in the order of
 entry is kept in the vendor-extension attribute ``inodli:Seq`` so that an import replays the
-entries in their original order (consent before treatment, ...).
+entries in their original order (consent before treatment, ...), and its bookkeeping (created,
+modified, their authors, version) in ``inodli:`` attributes beside it. Users, audit records,
+signatures and governance rows: :mod:`.odm_history`.
+
+An import into an empty study reproduces the exported study exactly, history included
+(:mod:`.replicate`); into a study that already holds data, the records are added as new entries
+by the importing user and the file's history is not replayed (the report says so).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import json
 import xml.etree.ElementTree as ET
 from typing import Any
 
@@ -27,12 +33,28 @@ from inodli.edc.core.models import AuditEvent
 from inodli.edc.core.services import record_snapshot
 from inodli.edc.exchange.csvio import _subject_key
 from inodli.edc.exchange.fields import encode, exchanged_forms
-from inodli.edc.exchange.importing import ImportReport, ImportRow, RowError, apply_rows
+from inodli.edc.exchange.importing import (
+    ImportReport,
+    ImportRow,
+    RowError,
+    apply_rows,
+    log_import,
+)
+from inodli.edc.exchange.odm_history import (
+    INODLI_NS,
+    ODM_NS,
+    add_audit_records,
+    add_governance_rows,
+    add_signatures,
+    add_users,
+    read_history,
+    user_oids,
+    utc,
+)
+from inodli.edc.exchange.replicate import BOOKKEEPING_ATTRIBUTES, replicate_study, study_is_empty
 
 __all__ = ["ODM_NS", "export_odm", "import_odm"]
 
-ODM_NS = "http://www.cdisc.org/ns/odm/v1.3"
-INODLI_NS = "urn:inodli:odm-extension:1"
 STUDY_OID = "ST.NCT06861348"
 MDV_OID = "MDV.1"
 EVENT_OID = "SE.CASEBOOK"
@@ -40,10 +62,6 @@ EVENT_OID = "SE.CASEBOOK"
 
 def _q(tag: str) -> str:
     return f"{{{ODM_NS}}}{tag}"
-
-
-def _utc(value: dt.datetime) -> str:
-    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
 
 def _metadata(study: ET.Element) -> None:
@@ -97,16 +115,12 @@ def _odm_type(field: Any) -> str:
 
 def export_odm(now: dt.datetime | None = None) -> str:
     """The whole study as an ODM 1.3.2 snapshot document (text)."""
-    from django.contrib.auth import get_user_model
-
-    from inodli.edc.governance.models import Signature
-
     now = now or timezone.now()
     root = ET.Element(
         _q("ODM"),
         FileType="Snapshot",
         FileOID=f"inodli.{now:%Y%m%dT%H%M%S}",
-        CreationDateTime=_utc(now),
+        CreationDateTime=utc(now),
         ODMVersion="1.3.2",
         Granularity="All",
         SourceSystem="inodli",
@@ -121,51 +135,16 @@ def export_odm(now: dt.datetime | None = None) -> str:
         ET.SubElement(gv, _q(tag)).text = text
     _metadata(study)
     admin = ET.SubElement(root, _q("AdminData"), StudyOID=STUDY_OID)
-    for user in get_user_model().objects.order_by("pk"):
-        element = ET.SubElement(admin, _q("User"), OID=f"U.{user.pk}")
-        ET.SubElement(element, _q("LoginName")).text = user.get_username()
-        ET.SubElement(element, _q("DisplayName")).text = user.get_full_name() or user.get_username()
+    add_users(admin)
     ET.SubElement(admin, _q("Location"), OID="LOC.SITE", Name="Study site", LocationType="Site")
     ET.SubElement(admin, _q("SignatureDef"), OID="SD.APPROVAL", Methodology="Electronic")
     clinical = ET.SubElement(
         root, _q("ClinicalData"), StudyOID=STUDY_OID, MetaDataVersionOID=MDV_OID
     )
     _clinical(clinical)
-    audits = ET.SubElement(clinical, _q("AuditRecords"))
-    for event in AuditEvent.objects.order_by("at", "id"):
-        record = ET.SubElement(
-            audits,
-            _q("AuditRecord"),
-            ID=f"AR.{event.pk}",
-            EditPoint="DataEntry",
-            UsedImputationMethod="No",
-        )
-        ET.SubElement(record, _q("UserRef"), UserOID=f"U.{event.user_id}")
-        ET.SubElement(record, _q("LocationRef"), LocationOID="LOC.SITE")
-        ET.SubElement(record, _q("DateTimeStamp")).text = _utc(event.at)
-        if event.reason:
-            ET.SubElement(record, _q("ReasonForChange")).text = event.reason
-        ET.SubElement(record, _q("SourceID")).text = json.dumps(
-            {
-                "action": event.action,
-                "record": f"{event.model_label}:{event.object_pk}",
-                "changes": event.changes,
-            },
-            sort_keys=True,
-            ensure_ascii=False,
-        )
-    signatures = ET.SubElement(clinical, _q("Signatures"))
-    for signature in Signature.objects.order_by("signed_at", "id"):
-        element = ET.SubElement(signatures, _q("Signature"), ID=f"SG.{signature.pk}")
-        ET.SubElement(element, _q("UserRef"), UserOID=f"U.{signature.signer_id}")
-        ET.SubElement(element, _q("LocationRef"), LocationOID="LOC.SITE")
-        ET.SubElement(element, _q("SignatureRef"), SignatureOID="SD.APPROVAL")
-        ET.SubElement(element, _q("DateTimeStamp")).text = _utc(signature.signed_at)
-        element.set(f"{{{INODLI_NS}}}Meaning", signature.meaning)
-        element.set(f"{{{INODLI_NS}}}Subject", signature.subject.screening_number)
-        element.set(
-            f"{{{INODLI_NS}}}Void", _utc(signature.voided_at) if signature.voided_at else ""
-        )
+    add_audit_records(clinical)
+    add_signatures(clinical)
+    add_governance_rows(clinical)
     ET.indent(root)
     # Registered at each export: the prefix table is global and other libraries change it.
     ET.register_namespace("", ODM_NS)
@@ -192,6 +171,7 @@ def _clinical(clinical: ET.Element) -> None:
     by_subject: dict[str, list[tuple[int, Any, Any]]] = {}
     for seq, (_missing, _order, _created, form, record) in enumerate(entries, start=1):
         by_subject.setdefault(_subject_key(record), []).append((seq, form, record))
+    oids = user_oids()
     for key, items in by_subject.items():
         subject = ET.SubElement(clinical, _q("SubjectData"), SubjectKey=key)
         event = ET.SubElement(subject, _q("StudyEventData"), StudyEventOID=EVENT_OID)
@@ -200,6 +180,14 @@ def _clinical(clinical: ET.Element) -> None:
                 event, _q("FormData"), FormOID=f"F.{form.code}", FormRepeatKey=str(record.pk)
             )
             data.set(f"{{{INODLI_NS}}}Seq", str(seq))
+            for name, value in (
+                ("Created", utc(record.created)),
+                ("CreatedBy", oids[record.created_by_id]),
+                ("Modified", utc(record.modified)),
+                ("ModifiedBy", oids[record.modified_by_id]),
+                ("Version", str(record.version)),
+            ):
+                data.set(f"{{{INODLI_NS}}}{name}", value)
             group = ET.SubElement(data, _q("ItemGroupData"), ItemGroupOID=f"IG.{form.code}")
             values = record_snapshot(record)
             for f in form.fields:
@@ -245,8 +233,23 @@ def _parse(text: str) -> ET.Element:
     return builder.close()
 
 
-def import_odm(text: str, user: Any) -> ImportReport:
-    """Import the clinical data of an ODM document in their original order (all or nothing)."""
+def import_odm(text: str, user: Any, *, now: dt.datetime | None = None) -> ImportReport:
+    """Import an ODM document (all or nothing) and keep a row for the import.
+
+    Into an empty study an inodli export is copied exactly, its history included
+    (:func:`~inodli.edc.exchange.replicate.replicate_study`); otherwise the clinical data are
+    added as new entries in their original order and the file's history is not replayed.
+    """
+    from inodli.edc.governance.permissions import Action, require
+
+    require(user, Action.IMPORT)
+    now = now or timezone.now()
+    report = _import(text, user, now)
+    log_import(user, "odm", text, report, now)
+    return report
+
+
+def _import(text: str, user: Any, now: dt.datetime) -> ImportReport:
     try:
         root = _parse(text)
     except (ET.ParseError, _RefusedXmlError) as error:
@@ -264,6 +267,23 @@ def import_odm(text: str, user: Any) -> ImportReport:
                 values[name] = None if item.get("IsNull") == "Yes" else item.get("Value", "")
             seq = int(data.get(f"{{{INODLI_NS}}}Seq", "0") or 0)
             line = int(data.get("_line", "0"))
-            rows.append((seq, ImportRow(line, code, key, values, data.get("FormRepeatKey", ""))))
+            bookkeeping = {
+                name: data.get(f"{{{INODLI_NS}}}{name}", "") for name in BOOKKEEPING_ATTRIBUTES
+            }
+            row = ImportRow(line, code, key, values, data.get("FormRepeatKey", ""), bookkeeping)
+            rows.append((seq, row))
     rows.sort(key=lambda pair: pair[0])
-    return apply_rows([row for _seq, row in rows], user)
+    ordered = [row for _seq, row in rows]
+    history = read_history(root)
+    lossless = bool(history.audit_records) and all(all(row.bookkeeping.values()) for row in ordered)
+    if lossless and study_is_empty():
+        return replicate_study(ordered, history, user, now)
+    report = apply_rows(ordered, user, now=now)
+    if report.ok and history.rows:
+        note = (
+            f"the study was not empty (or the file is not an inodli export): the records were "
+            f"added as new entries, and the file's {history.rows} audit, signature and "
+            "governance row(s) were not replayed"
+        )
+        return dataclasses.replace(report, notes=(*report.notes, note))
+    return report

@@ -12,7 +12,15 @@ from django.utils.translation import gettext_lazy as _
 
 from inodli.edc.core.roles import ROLE_LABELS, Role
 
-__all__ = ["DatabaseSnapshot", "Lock", "Query", "QueryEvent", "SdvMark", "Signature"]
+__all__ = [
+    "DatabaseSnapshot",
+    "ImportRun",
+    "Lock",
+    "Query",
+    "QueryEvent",
+    "SdvMark",
+    "Signature",
+]
 
 ROLE_CHOICES = [(role.value, ROLE_LABELS[role]) for role in Role]
 
@@ -198,3 +206,32 @@ class DatabaseSnapshot(_Kept):
         if not self._state.adding:
             raise NeverDeletedError("a database-lock snapshot is frozen")
         super().save(*args, **kwargs)
+
+
+class ImportRun(_Kept):
+    """One import of a file (ODM or CSV), accepted or rejected: who, when, which file (its
+    SHA-256), how it was applied and what it brought. Rejected imports are kept too: a refused
+    file is part of the study's history."""
+
+    class Mode(models.TextChoices):
+        REPLICATE = "replicate", _("lossless copy into an empty study")
+        MERGE = "merge", _("records added as new entries")
+
+    at = models.DateTimeField(_("when (UTC)"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    file_format = models.CharField(_("format"), max_length=8)
+    file_sha256 = models.CharField(max_length=64)
+    mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices)
+    accepted = models.BooleanField(_("accepted"))
+    records = models.PositiveIntegerField(_("records"), default=0)
+    history_rows = models.PositiveIntegerField(_("audit, signature and governance rows"), default=0)
+    errors = models.PositiveIntegerField(_("errors"), default=0)
+    accounts_created = models.JSONField(_("accounts created (inactive)"), default=list)
+    report = models.TextField(_("report"))
+
+    class Meta:
+        ordering = ("-at", "-id")
+
+    def __str__(self) -> str:
+        outcome = "accepted" if self.accepted else "rejected"
+        return f"{self.file_format} import {self.at:%Y-%m-%d %H:%M} {self.mode} {outcome}"
