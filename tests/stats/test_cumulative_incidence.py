@@ -234,19 +234,62 @@ def test_it_keeps_a_negative_aalen_variance_and_gives_no_interval_there() -> Non
     assert np.isnan(table["lower"].iloc[1])
 
 
-@settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 30), st.integers(0, 3)), min_size=1, max_size=60))
-def test_it_counts_the_same_by_counting_pass_and_by_sorting(rows: list[tuple[int, int]]) -> None:
-    from inodli.stats._cr_counts import tie_counts
+def _naive_counts(time: np.ndarray, code: np.ndarray, n_codes: int) -> tuple[list, list]:
+    distinct = sorted(set(time.tolist()))
+    counts = [[int(np.sum((time == t) & (code == c))) for t in distinct] for c in range(n_codes)]
+    return distinct, counts
 
-    time = np.array([float(t) for t, _ in rows])
-    code = np.array([c for _, c in rows], dtype=np.int64)
-    counted = tie_counts(time, code, 4)  # whole numbers: bincount route
-    sorted_route = tie_counts(time + 0.25, code, 4)  # not whole: argsort route
-    np.testing.assert_array_equal(counted.time + 0.25, sorted_route.time)
-    np.testing.assert_array_equal(counted.counts, sorted_route.counts)
-    assert counted.counts.sum() == len(rows)
-    expected_risk = [
-        [int(np.sum((time >= t) & (code == c))) for c in range(4)] for t in counted.time
-    ]
-    np.testing.assert_array_equal(counted.n_risk, expected_risk)
+
+# times with ties (drawn from a small pool), zeros, subnormals and spans of any size
+pooled_times = st.lists(
+    st.just(-0.0)
+    | st.floats(0.0, 1e300, allow_nan=False, allow_infinity=False, allow_subnormal=True),
+    min_size=1,
+    max_size=6,
+).flatmap(lambda pool: st.lists(st.sampled_from(pool), min_size=1, max_size=50))
+
+
+@settings(max_examples=150, deadline=None)
+@given(pooled_times, st.integers(1, 40), st.data())
+def test_every_counting_route_counts_each_code_at_each_distinct_time(
+    times: list[float], n_codes: int, data: st.DataObject
+) -> None:
+    from inodli.stats import _cr_counts
+
+    time = np.array(times, dtype=float)
+    code = np.array(
+        data.draw(st.lists(st.integers(0, n_codes - 1), min_size=time.size, max_size=time.size)),
+        dtype=np.int64,
+    )
+    distinct, expected = _naive_counts(time, code, n_codes)
+    routes = [_cr_counts.tie_counts(time, code, n_codes)]
+    routes.append(_cr_counts._by_argsort(time, code, n_codes))
+    packed = _cr_counts._order_keys(time, code, n_codes)
+    if packed is not None:
+        keys, shift, offset = packed
+        routes.append(_cr_counts._from_sorted_keys(np.sort(keys), shift, offset, n_codes))
+    top = _cr_counts._whole_number_range(time)
+    if top is not None:
+        routes.append(_cr_counts._by_counting(time, code, n_codes, top))
+    for counted in routes:
+        np.testing.assert_array_equal(counted.time, distinct)
+        np.testing.assert_array_equal(counted.counts, expected)
+    at_risk = [[int(np.sum((time >= t) & (code == c))) for t in distinct] for c in range(n_codes)]
+    np.testing.assert_array_equal(routes[0].n_risk, at_risk)
+
+
+@pytest.mark.parametrize(
+    ("time", "route"),
+    [
+        ([3.0, 1.0, 3.0, 0.0], "counting"),
+        ([3.5, 1.0, 3.5, 0.0], "packed"),
+        ([3.5, 1e-300, 3.5, 1e300], "argsort"),
+    ],
+)
+def test_each_counting_route_is_reached(time: list[float], route: str) -> None:
+    from inodli.stats import _cr_counts
+
+    array = np.array(time)
+    assert (_cr_counts._whole_number_range(array) is not None) == (route == "counting")
+    packed = _cr_counts._order_keys(array, np.array([0, 1, 2, 2]), 3)
+    assert (packed is None) == (route == "argsort")

@@ -1,32 +1,57 @@
 """Tie-block counts for competing-risks data: one counting pass, after one sort at most.
 
 Every estimator here needs, at each distinct observed time, how many observations of each
-kind (censored, cause, competing cause; per group) end there. Two exact routes give the same
+kind (censored, cause, competing cause; per group) end there. Three exact routes give the same
 table:
 
 - whole-number times of moderate range (days, weeks): one counting pass (``np.bincount``) over
-  ``time * n_codes + code``; no sort at all;
-- any other times: one ``argsort``, the blocks of equal sorted times, and the same counting
-  pass over ``block * n_codes + code`` (measured faster than value sorts of each code's
-  times followed by ``searchsorted`` when most times are distinct).
+  ``code * range + time``; no sort at all;
+- any other times whose range leaves a few bits free (every realistic follow-up time): one
+  ``np.sort`` of 64-bit keys that carry the time's order in their high bits and the code in
+  their low bits. A value sort of integers is about 3x faster than ``np.argsort`` on the target
+  machine, and no permutation has to be applied afterwards;
+- otherwise (times spanning hundreds of binary orders of magnitude, or thousands of codes): one
+  ``np.argsort``.
+
+The key: for non-negative IEEE-754 doubles the bit pattern, read as an unsigned integer,
+orders like the value. Subtracting the pattern of the smallest positive time (zero maps to 0)
+keeps the order and leaves the top bits free when the largest time is within about 2^(2^k)
+of the smallest positive one; the code then fits into the k low bits freed by a left shift.
+Times are never rounded: two times share a key prefix only if they are the same double.
+
+Passes over n observations run in blocks of :data:`CHUNK` (see :func:`chunks`): temporaries
+stay in the CPU cache and are reused by the allocator, instead of each costing a fresh,
+page-faulted allocation of n values (measured as about a third of the run time at n = 1e6).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 import numpy.typing as npt
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+UIntArray = npt.NDArray[np.uint64]
+
+CHUNK = 1 << 15
+
+
+def chunks(n: int, size: int = CHUNK) -> Iterator[slice]:
+    """Consecutive slices of at most ``size`` covering ``range(n)``."""
+    for start in range(0, n, size):
+        yield slice(start, min(start + size, n))
 
 
 @dataclass(frozen=True)
 class TieCounts:
-    """``counts[j, c]``: observations with code ``c`` whose time equals ``time[j]`` (ascending).
+    """``counts[c, j]``: observations with code ``c`` whose time equals ``time[j]`` (ascending).
 
-    ``n_risk[j, c]``: observations with code ``c`` whose time is >= ``time[j]``.
+    One row per code, so that each code's counts are contiguous. ``n_risk[c, j]``: observations
+    with code ``c`` whose time is >= ``time[j]``.
     """
 
     time: FloatArray
@@ -34,7 +59,7 @@ class TieCounts:
 
     @property
     def n_risk(self) -> IntArray:
-        return np.cumsum(self.counts[::-1], axis=0)[::-1]
+        return np.cumsum(self.counts[:, ::-1], axis=1)[:, ::-1]
 
 
 def _whole_number_range(time: FloatArray) -> int | None:
@@ -42,31 +67,126 @@ def _whole_number_range(time: FloatArray) -> int | None:
     top = float(time.max())
     if top > 4 * time.size + 65536:
         return None
-    if not np.array_equal(time, np.floor(time)):
-        return None
+    for part in chunks(time.size):
+        values = time[part]
+        if not np.array_equal(values, np.floor(values)):
+            return None
     return int(top)
 
 
-def tie_counts(time: FloatArray, code: IntArray, n_codes: int) -> TieCounts:
-    """Count each code ``0..n_codes-1`` at each distinct time (rows: every distinct time).
+def _by_counting(
+    time: FloatArray, code: npt.NDArray[np.integer], n_codes: int, top: int
+) -> TieCounts:
+    width = top + 1
+    flat = np.bincount(code * width + time.astype(np.int64), minlength=n_codes * width)
+    table = flat.reshape(n_codes, width)
+    present = np.flatnonzero(table.any(axis=0))
+    return TieCounts(present.astype(np.float64), np.take(table, present, axis=1))
+
+
+def _bits(value: float) -> int:
+    return int(np.float64(value + 0.0).view(np.uint64))  # + 0.0 turns -0.0 into +0.0
+
+
+def _order_keys(
+    time: FloatArray, code: npt.NDArray[np.integer], n_codes: int
+) -> tuple[UIntArray, int, int] | None:
+    """Keys ``rank(time) << shift | code`` whose integer order is the (time, code) order.
+
+    Returns (keys, shift, offset): a key's high part ``key >> shift`` is 0 for time 0 and
+    ``time bits - offset`` otherwise. None when the times' span leaves fewer than ``shift``
+    free bits.
+    """
+    shift = max(1, (n_codes - 1).bit_length())
+    low, high = float(time.min()), float(time.max())
+    has_zero = low == 0.0
+    if has_zero and high > 0.0:
+        low = float(np.min(time, where=time > 0.0, initial=np.inf))
+    offset = _bits(low) - 1 if high > 0.0 else 0
+    if _bits(high) - offset >= 2 ** (64 - shift):
+        return None
+    keys = np.empty(time.size, dtype=np.uint64)
+    floor, lift, move = np.uint64(offset), np.uint64(offset), np.uint64(shift)
+    for part in chunks(time.size):
+        bits = (time[part] + 0.0).view(np.uint64)
+        if has_zero:
+            np.maximum(bits, floor, out=bits)  # zero times -> offset -> key 0
+        bits -= lift
+        bits <<= move
+        bits |= code[part].astype(np.uint64)
+        keys[part] = bits
+    return keys, shift, offset
+
+
+def _from_sorted_keys(keys: UIntArray, shift: int, offset: int, n_codes: int) -> TieCounts:
+    move, mask, lift = np.uint64(shift), np.uint64(2**shift - 1), np.uint64(offset)
+    n = keys.size
+    new = np.empty(n, dtype=bool)  # a new distinct time starts here
+    new[:1] = True
+    for part in chunks(n):
+        before = slice(max(part.start - 1, 0), part.stop)
+        high = keys[before] >> move
+        new[max(part.start, 1) : part.stop] = high[1:] != high[:-1]
+    if new.all():  # all times distinct: one observation per time
+        counts = np.empty((n_codes, n), dtype=np.int64)
+        time_bits = np.empty(n, dtype=np.uint64)
+        for part in chunks(n):
+            np.right_shift(keys[part], move, out=time_bits[part])
+            code = keys[part] & mask
+            for c in range(n_codes):
+                np.equal(code, np.uint64(c), out=counts[c, part])
+    else:
+        starts = np.flatnonzero(new)
+        distinct = starts.size
+        counts = np.empty((n_codes, distinct), dtype=np.int64)
+        time_bits = keys[starts] >> move
+        # block by block of distinct times, so that a tie never straddles two passes
+        bounds = [*starts[::CHUNK].tolist(), n]
+        for j, (a, b) in enumerate(pairwise(bounds)):
+            block = np.cumsum(new[a:b], dtype=np.int64)
+            block -= 1
+            width = int(block[-1]) + 1
+            block += (keys[a:b] & mask).astype(np.int64) * width
+            done = j * CHUNK
+            counts[:, done : done + width] = np.bincount(block, minlength=n_codes * width).reshape(
+                n_codes, width
+            )
+    zero = time_bits[0] == 0  # key 0 is time 0
+    time_bits += lift
+    if zero:
+        time_bits[0] = 0
+    return TieCounts(time_bits.view(np.float64), counts)
+
+
+def _by_argsort(time: FloatArray, code: npt.NDArray[np.integer], n_codes: int) -> TieCounts:
+    order = np.argsort(time)
+    ordered = time[order]
+    starts = np.r_[True, ordered[1:] != ordered[:-1]]
+    block = np.cumsum(starts) - 1  # index of each sorted observation's distinct time
+    distinct = int(block[-1]) + 1
+    flat = np.bincount(
+        code[order].astype(np.int64) * distinct + block, minlength=n_codes * distinct
+    )
+    return TieCounts(ordered[starts], flat.reshape(n_codes, distinct).astype(np.int64))
+
+
+def tie_counts(time: FloatArray, code: npt.NDArray[np.integer], n_codes: int) -> TieCounts:
+    """Count each code ``0..n_codes-1`` at each distinct time (columns: every distinct time).
 
     Parameters
     ----------
     time : ndarray of float64, shape (n,)
         Finite, non-negative.
-    code : ndarray of int64, shape (n,)
+    code : ndarray of non-negative integers, shape (n,)
         Values in ``0..n_codes-1``.
     n_codes : int
     """
     top = _whole_number_range(time)
     if top is not None:
-        flat = np.bincount(time.astype(np.int64) * n_codes + code, minlength=(top + 1) * n_codes)
-        table = flat.reshape(top + 1, n_codes)
-        rows = np.flatnonzero(table.any(axis=1))
-        return TieCounts(rows.astype(np.float64), table[rows].astype(np.int64))
-    order = np.argsort(time)
-    ordered = time[order]
-    starts = np.r_[True, ordered[1:] != ordered[:-1]]
-    block = np.cumsum(starts) - 1  # index of each sorted observation's distinct time
-    flat = np.bincount(block * n_codes + code[order], minlength=(int(block[-1]) + 1) * n_codes)
-    return TieCounts(ordered[starts], flat.reshape(-1, n_codes).astype(np.int64))
+        return _by_counting(time, code.astype(np.int64, copy=False), n_codes, top)
+    packed = _order_keys(time, code, n_codes)
+    if packed is None:
+        return _by_argsort(time, code, n_codes)
+    keys, shift, offset = packed
+    keys.sort()
+    return _from_sorted_keys(keys, shift, offset, n_codes)

@@ -16,8 +16,8 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.stats import norm
 
-from inodli.stats._cr_counts import tie_counts
-from inodli.stats._cr_variance import variance_aalen, variance_cmprsk, variance_delta
+from inodli.stats._cr_counts import TieCounts, chunks, tie_counts
+from inodli.stats._cr_variance import ESTIMATORS
 from inodli.stats._validation import (
     as_groups,
     as_status,
@@ -154,22 +154,50 @@ class CumulativeIncidence:
 
 
 def _bounds(
-    estimate: FloatArray, variance: FloatArray, conf_level: float, conf_type: str
+    estimate: FloatArray, variance: FloatArray, z: float, conf_type: str
 ) -> tuple[FloatArray, FloatArray]:
-    """Pointwise confidence bounds on the transformed scale, mapped back into [0, 1]."""
-    z = float(norm.ppf(0.5 + conf_level / 2.0))
-    se = np.sqrt(np.where(variance >= 0.0, variance, np.nan))  # negative: no interval
-    inside = (estimate > 0) & (estimate < 1)
-    safe = np.where(inside, estimate, 0.5)
+    """Pointwise confidence bounds on the transformed scale, mapped back into [0, 1].
+
+    ``z`` is the normal quantile of the two-sided level.
+    """
+    if variance.size and variance.min() >= 0.0:
+        se = np.sqrt(variance)
+    else:
+        se = np.sqrt(np.where(variance >= 0.0, variance, np.nan))  # negative: no interval
     if conf_type == "plain":
         return np.clip(estimate - z * se, 0.0, 1.0), np.clip(estimate + z * se, 0.0, 1.0)
+    inside = (estimate > 0) & (estimate < 1)
+    everywhere = bool(inside.all())  # usually: F is 0 or 1 only in degenerate data
+    safe = estimate if everywhere else np.where(inside, estimate, 0.5)
     if conf_type == "log":
         scale = np.exp(z * se / safe)
         lower, upper = estimate / scale, np.minimum(estimate * scale, 1.0)
     else:  # log-log as Pintilie (2006, ch. 4) recommends: F^exp(+-z se / (F log F))
-        power = np.exp(z * se / (safe * np.log(safe)))
-        lower, upper = estimate ** (1.0 / power), estimate**power
+        log_f = np.log(safe)
+        power = np.exp(z * se / (safe * log_f))
+        # F^(1/p) and F^p as exp(log F / p) and exp(p log F): one log for three powers
+        lower, upper = np.exp(log_f / power), np.exp(log_f * power)
+    if everywhere:
+        return lower, upper
     return np.where(inside, lower, estimate), np.where(inside, upper, estimate)
+
+
+def _table_counts(time: FloatArray, status: npt.NDArray[np.int64], cause: int) -> TieCounts:
+    """Censored (row 0), cause (row 1) and competing (row 2) counts at each distinct time."""
+    kind = np.empty(status.size, dtype=np.uint8)
+    for part in chunks(status.size):
+        ended = status[part] != 0
+        other = ended & (status[part] != cause)
+        np.add(ended, other, out=kind[part], dtype=np.uint8)  # events of other causes: 2
+    return tie_counts(time, kind, 3)
+
+
+def _rows_with(values: npt.NDArray[np.int64], more: npt.NDArray[np.int64]) -> npt.NDArray[np.intp]:
+    """Positions where ``values`` or ``more`` (both >= 0) is non-zero."""
+    hit = np.empty(values.size, dtype=bool)
+    for part in chunks(values.size):
+        np.not_equal(values[part] | more[part], 0, out=hit[part])
+    return np.flatnonzero(hit)
 
 
 def _estimate(
@@ -181,36 +209,63 @@ def _estimate(
     variance: str,
     label: Any = None,
 ) -> CumulativeIncidence:
-    counts = tie_counts(time, status, max(int(status.max()), cause) + 1)
-    per_time = counts.counts
-    n_risk = np.cumsum(per_time.sum(axis=1)[::-1])[::-1]
-    n = n_risk.astype(np.float64)
-    n_event = per_time[:, cause]
-    n_any = per_time.sum(axis=1) - per_time[:, 0]
-    d1 = n_event.astype(np.float64)
-    d = n_any.astype(np.float64)
-    s_after = np.cumprod(1.0 - d / n)
-    s_before = np.r_[1.0, s_after[:-1]]
-    estimate = np.cumsum(s_before * d1 / n)
-    if variance == "cmprsk":
-        var = variance_cmprsk(n, d1, d, s_before, s_after, estimate)
-    elif variance == "aalen":
-        var = variance_aalen(n, d1, d, s_before, estimate)
-    else:
-        var = variance_delta(n, d1, d, s_before, estimate)
-    lower, upper = _bounds(estimate, var, conf_level, conf_type)
+    counts = _table_counts(time, status, cause)
+    n_censor, n_event, n_competing = counts.counts
+    n_risk = counts.counts.sum(axis=0)
+    np.cumsum(n_risk[::-1], out=n_risk[::-1])
+    # The estimate, its variance and bounds change only at events of the cause. They are
+    # computed over the rows with events, block by block (running sums and products carried
+    # over), kept at the events of the cause, and then spread over the rows of the table.
+    events = _rows_with(n_event, n_competing)
+    n_jumps = int(np.count_nonzero(n_event))
+    at_jumps = np.zeros((4, n_jumps + 1))  # estimate, variance, lower, upper; 0 before any
+    variance_of = ESTIMATORS[variance]()
+    s_last, f_last, filled = 1.0, 0.0, 1
+    z = float(norm.ppf(0.5 + conf_level / 2.0))
+    for part in chunks(events.size):
+        rows = events[part]
+        n = np.take(n_risk, rows).astype(np.float64)
+        cause_events = np.take(n_event, rows)
+        d1 = cause_events.astype(np.float64)
+        d = d1 + np.take(n_competing, rows)
+        s_after = 1.0 - d / n
+        s_after[0] *= s_last  # the product continues exactly as one cumprod over all rows
+        np.cumprod(s_after, out=s_after)
+        s_before = np.empty_like(s_after)
+        s_before[0] = s_last
+        s_before[1:] = s_after[:-1]
+        f = s_before * d1
+        f /= n
+        f[0] += f_last
+        np.cumsum(f, out=f)
+        jumps = np.flatnonzero(cause_events != 0)
+        block = at_jumps[:, filled : filled + jumps.size]
+        np.take(f, jumps, out=block[0], mode="clip")  # clip: unbuffered; jumps are valid
+        block[1] = variance_of(n, d1, d, s_before, s_after, f, jumps)
+        block[2], block[3] = _bounds(block[0], block[1], z, conf_type)
+        s_last, f_last, filled = float(s_after[-1]), float(f[-1]), filled + jumps.size
+    # row i of the table shows the values at the last event of the cause on or before it
+    spread = np.empty((4, n_risk.size))
+    last_jump = 0
+    for part in chunks(n_risk.size):
+        index = np.cumsum(n_event[part] != 0)
+        index += last_jump
+        for column, values in zip(spread, at_jumps, strict=True):
+            np.take(values, index, out=column[part], mode="clip")
+        last_jump = int(index[-1])
     table = pd.DataFrame(
         {
             "time": counts.time,
             "n_risk": n_risk,
             "n_event": n_event,
-            "n_competing": n_any - n_event,
-            "n_censor": per_time[:, 0],
-            "estimate": estimate,
-            "variance": var,
-            "lower": lower,
-            "upper": upper,
-        }
+            "n_competing": n_competing,
+            "n_censor": n_censor,
+            "estimate": spread[0],
+            "variance": spread[1],
+            "lower": spread[2],
+            "upper": spread[3],
+        },
+        copy=False,  # every column is a fresh array of this call
     )
     return CumulativeIncidence(table, cause, conf_level, conf_type, variance, label)
 

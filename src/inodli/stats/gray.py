@@ -65,7 +65,7 @@ def _group_counts(
     time: FloatArray, kind: npt.NDArray[np.int64], codes: npt.NDArray[np.int64], n_groups: int
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """At each distinct event time (rows) and group (columns): at risk, cause events, others."""
-    counts = tie_counts(time, codes * 3 + kind, 3 * n_groups).counts  # column 3 g + kind
+    counts = tie_counts(time, codes * 3 + kind, 3 * n_groups).counts.T  # column 3 g + kind
     cause = counts[:, 1::3].astype(np.float64)
     other = counts[:, 2::3].astype(np.float64)
     ending = counts[:, 0::3] + cause + other  # observations of each group ending at t_j
