@@ -271,3 +271,23 @@ class TestAttacks(PersonaTest):
         assert response.status_code == 422
         assert "<script>alert" not in page
         assert "received “&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;”" in page
+
+
+class TestQueries(PersonaTest):
+    def test_the_user_list_reads_the_same_number_of_queries_for_more_users(self, client) -> None:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from tests.edc.personas import make_user
+
+        client.force_login(self.administrator)
+        client.get("/accounts/users/")  # the first visit also stores the language in the session
+        with CaptureQueriesContext(connection) as few:
+            assert client.get("/accounts/users/").status_code == 200
+        for number in range(20):
+            make_user(f"extra{number}", Role.NURSE)
+            FailedLogins.objects.create(username=f"extra{number}", count=1)
+        with CaptureQueriesContext(connection) as many:
+            page = client.get("/accounts/users/").content.decode()
+        assert "extra19" in page
+        assert len(many) == len(few)  # no query per user (an N+1 would add 20 or more)
