@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import doctest
 import itertools
+from decimal import Decimal
 
 import pytest
 
@@ -302,3 +303,26 @@ def test_it_names_the_allowed_bilirubin_units(unit):
         "mg/dL or umol/L",
         unit,
     )
+
+
+@pytest.mark.parametrize(
+    ("weight", "per_kg", "stage"),
+    [
+        # PDQ child rows: 10-19.9 mL/kg/day stage 1, 20-30 stage 2. A volume of exactly
+        # 10 (20) mL/kg must not fall to the stage below through binary division.
+        (1.07, 10, 1),
+        (1.07, 20, 2),
+        (1.03, 30, 2),
+        (23.45, 10, 1),
+        (47.9, 20, 2),
+    ],
+)
+def test_it_stages_a_child_exactly_on_a_per_kg_boundary(weight, per_kg, stage):
+    volume = float(Decimal(repr(weight)) * per_kg)
+    assert stage_lower_gi(weight_kg=weight, stool_ml_per_day=volume).stage == stage
+
+
+def test_it_counts_unquantified_child_episodes_exactly():
+    # MAGIC abstract: an unquantified episode counts as 3 mL/kg for children: 7 episodes of a
+    # 1.07 kg child = 21 mL/kg/day, stage 2 (20-30 mL/kg/day).
+    assert stage_lower_gi(weight_kg=1.07, unquantified_episodes=7).stage == 2

@@ -311,10 +311,13 @@ def stage_lower_gi(
         volume = float(Decimal(repr(volume)) * table["mixed_fraction"])
         mixed_note = f" (stool/urine mix {mixed:g} mL/day: stool taken as {volume:g} mL/day)"
     if unquantified_episodes:
+        # Decimal arithmetic: 3 mL/kg x 1.07 kg then / 1.07 kg must give back exactly 3.
         per_episode = (
-            table["episode_ml_adult"] if adult else table["episode_ml_per_kg_child"] * weight
+            Decimal(repr(table["episode_ml_adult"]))
+            if adult
+            else Decimal(repr(table["episode_ml_per_kg_child"])) * Decimal(repr(weight))
         )
-        volume = (volume or 0.0) + unquantified_episodes * per_episode
+        volume = float(Decimal(repr(volume or 0.0)) + unquantified_episodes * per_episode)
     if volume is None and episodes_per_day is None:
         raise InputError(
             "stool_ml_per_day", "a stool volume, an episode count or unquantified episodes", None
@@ -326,7 +329,8 @@ def stage_lower_gi(
     )
     candidates: list[tuple[int, str]] = []
     if volume is not None:
-        amount = volume if adult else volume / weight
+        # Per kg in Decimal: 10.7 mL / 1.07 kg is exactly 10 mL/kg (stage 1), not 9.999...
+        amount = volume if adult else float(Decimal(repr(volume)) / Decimal(repr(weight)))
         shown = f"{amount:g} mL/day" if adult else f"{amount:.4g} mL/kg/day"
         row = _first(table["adult_ml"] if adult else table["child_ml_per_kg"], amount)
         candidates.append(
