@@ -63,6 +63,9 @@ def test_it_writes_html_and_a_pdf_whose_pages_all_carry_content(tmp_path: Path) 
     assert result.exit_code == 0, result.output
     payload = json.loads(result.output)
     assert payload["primary"]["p0"] == 0.30
+    adjusted = payload["primary"]["design_adjusted"]
+    assert adjusted["status"]
+    assert adjusted["available"] is (adjusted["p_value"] is not None)
     pdf = tmp_path / "out" / "report.pdf"
     assert pdf.read_bytes()[:5] == b"%PDF-"
     assert (tmp_path / "out" / "report.html").stat().st_size > 100_000  # figures embedded

@@ -8,7 +8,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -139,6 +139,7 @@ def report(
                 "ci": None if primary.ci is None else [primary.ci.lower, primary.ci.upper],
                 "p_value": None if primary.test is None else primary.test.p_value,
                 "p0": p0,
+                "design_adjusted": _design_adjusted(primary.design_adjusted),
             },
             "decision": study.monitoring.decision,
         }
@@ -148,3 +149,19 @@ def report(
         click.echo(f"wrote {path}")
     click.echo(f"{primary!r}")
     click.echo(study.monitoring.explanation[0])
+
+
+def _design_adjusted(adjusted: Any) -> dict[str, Any] | None:
+    """The primary analysis adjusted for the two-stage design, or why it is not available."""
+    if adjusted is None:
+        return None
+    result = adjusted.inference
+    return {
+        "available": result is not None,
+        "status": adjusted.status,
+        "stage1_responders": adjusted.stage1_responders,
+        "p_value": None if result is None else result.p_value,
+        "ci": None if result is None else [result.lower, result.upper],
+        "umvue": None if result is None else result.umvue,
+        "median_unbiased": None if result is None else result.median_unbiased,
+    }
