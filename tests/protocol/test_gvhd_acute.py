@@ -326,3 +326,11 @@ def test_it_counts_unquantified_child_episodes_exactly():
     # MAGIC abstract: an unquantified episode counts as 3 mL/kg for children: 7 episodes of a
     # 1.07 kg child = 21 mL/kg/day, stage 2 (20-30 mL/kg/day).
     assert stage_lower_gi(weight_kg=1.07, unquantified_episodes=7).stage == 2
+
+
+def test_it_states_the_magic_upper_gi_threshold_as_the_abstract_does():
+    # MAGIC abstract (Blood 2015;126:3154): "anorexia with associated weight loss, nausea
+    # and/or 2+ vomiting episodes/day lasting 3+ days" (clinical-facts 3.1).
+    reason = stage_upper_gi(True).reason
+    assert "lasting 3+ days" in reason
+    assert "2 days" not in reason

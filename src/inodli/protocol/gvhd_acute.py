@@ -141,6 +141,7 @@ def _table() -> dict[str, Any]:
             "upper_text": (
                 str(data["upper_gi"]["stage0_text"]),
                 str(data["upper_gi"]["stage1_text"]),
+                str(data["upper_gi"]["definition"]),
             ),
             "adult_weight": parse_threshold(gi["adult_min_weight_kg"], "lower_gi"),
             "episode_ml_adult": float(gi["unquantified_episode_ml_adult"]),
@@ -225,9 +226,11 @@ def stage_upper_gi(persistent_symptoms: bool) -> OrganStage:
     """Upper-GI stage: 1 for persistent nausea, vomiting or anorexia, else 0."""
     if not isinstance(persistent_symptoms, bool):
         raise InputError("persistent_symptoms", "True or False", persistent_symptoms)
-    stage0_text, stage1_text = _table()["upper_text"]
+    stage0_text, stage1_text, definition = _table()["upper_text"]
     return OrganStage(
-        "upper_gi", int(persistent_symptoms), stage1_text if persistent_symptoms else stage0_text
+        "upper_gi",
+        int(persistent_symptoms),
+        f"{stage1_text}. {definition}" if persistent_symptoms else stage0_text,
     )
 
 
