@@ -254,7 +254,9 @@ def test_it_holds_the_first_dose_for_cytoreduction() -> None:
     assert output.startswith("HOLD\n  [INO-PRE-CYTOREDUCTION] hold: peripheral blasts 12")
     bad = run("next-dose", "--cycle", "1", "--day", "1", "--blood-blasts", "-3")
     assert bad[0] == 2
-    assert "Invalid value for --blood-blasts: expected a number in 0-1000 (10^9/L), got -3.0" in bad[1]
+    assert (
+        "Invalid value for --blood-blasts: expected a number in 0-1000 (10^9/L), got -3.0" in bad[1]
+    )
 
 
 def test_it_prints_a_reduced_two_dose_cycle_when_the_prescriber_asks() -> None:
