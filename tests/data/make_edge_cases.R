@@ -93,6 +93,20 @@ for (k in unique(d$case[d$kind == "finegray"])) {
 }
 out$finegray <- finegray
 
+# Where R stops with an error: the message
+errors <- list()
+for (k in unique(d$case[d$kind == "logrank_error"])) {
+  x <- d[d$kind == "logrank_error" & d$case == k, ]
+  errors$logrank[[k]] <- tryCatch({survdiff(Surv(time, event) ~ group, data = x); "no error"},
+                                  error = conditionMessage)
+}
+for (k in unique(d$case[d$kind == "finegray_error"])) {
+  x <- d[d$kind == "finegray_error" & d$case == k, ]
+  errors$finegray[[k]] <- tryCatch({crr(x$time, x$event, cbind(x1 = x$x1)); "no error"},
+                                   error = conditionMessage)
+}
+out$errors <- errors
+
 # Exact binomial tests at the edges: x = 0, x = n, one-sided alternatives, n = 1.
 grid <- expand.grid(x = c(0, 1, 5, 10), n = c(1, 5, 10), p0 = c(0.1, 0.5),
                     alternative = c("two.sided", "greater", "less"), conf_level = c(0.95, 0.9),

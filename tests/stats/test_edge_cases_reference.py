@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from inodli.errors import InputError
 from inodli.stats import (
     CoxConvergenceWarning,
     binomial_ci,
@@ -166,3 +167,23 @@ def test_exact_binomial_edges_equal_binom_test(row: dict[str, Any]) -> None:
     assert_close([test.ci.lower, test.ci.upper], [row["lower"], row["upper"]])
     wilson = binomial_ci(x, n, confidence_level=row["conf_level"], method="wilson")
     assert_close([wilson.lower, wilson.upper], [row["wilson_lower"], row["wilson_upper"]])
+
+
+@pytest.mark.parametrize("case", list(_reference()["errors"]["logrank"]))
+def test_logrank_refuses_where_survdiff_stops(case: str) -> None:
+    # R: "system is exactly singular"; this escaped as numpy's LinAlgError before the fix
+    assert "singular" in _reference()["errors"]["logrank"][case]
+    data = _case("logrank_error", case)
+    with pytest.raises(InputError) as caught:
+        logrank_test(data["time"], data["event"], data["group"])
+    assert caught.value.received == "a singular variance matrix"
+
+
+@pytest.mark.parametrize("case", list(_reference()["errors"]["finegray"]))
+def test_fine_gray_refuses_where_crr_stops(case: str) -> None:
+    # R: "system is exactly singular"; this escaped as numpy's LinAlgError before the fix
+    assert "singular" in _reference()["errors"]["finegray"][case]
+    data = _case("finegray_error", case)
+    with pytest.raises(InputError) as caught:
+        fine_gray(data["time"], data["event"], data[["x1"]])
+    assert caught.value.field == "X"

@@ -94,6 +94,15 @@ class FineGray:
         )
 
 
+def _singular_information() -> InputError:
+    return InputError(
+        "X",
+        "covariates that vary among subjects at risk and are not collinear",
+        "a singular information matrix",
+        "Drop constant or linearly dependent columns.",
+    )
+
+
 def _newton(
     data: Any, p: int, max_iter: int, gtol: float
 ) -> tuple[FloatArray, bool, int, float, FloatArray, FloatArray, Any]:
@@ -112,12 +121,7 @@ def _newton(
         try:
             step = np.linalg.solve(information, score)
         except np.linalg.LinAlgError:
-            raise InputError(
-                "X",
-                "covariates that vary among subjects at risk and are not collinear",
-                "a singular information matrix",
-                "Drop constant or linearly dependent columns.",
-            ) from None
+            raise _singular_information() from None
         halvings = 0
         new_beta = beta + step
         new = log_likelihood(data, new_beta)
@@ -217,7 +221,12 @@ def fine_gray(
         data, x.shape[1], int(max_iter), float(gtol)
     )
     _, _, information, sums = score_information(data, beta)
-    inverse = np.linalg.inv(information)
+    try:
+        inverse = np.linalg.inv(information)
+    except np.linalg.LinAlgError:
+        # crr stops with "system is exactly singular" here too: a covariate that does not vary
+        # within the risk sets of the events (one event, n = 1, a constant column)
+        raise _singular_information() from None
     variance = inverse @ sandwich_middle(data, sums) @ inverse.T
     se = np.sqrt(np.diag(variance))
     z = beta / se

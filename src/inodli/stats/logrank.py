@@ -27,7 +27,8 @@ class LogRankResult:
     ----------
     statistic, df, p_value
         Chi-square statistic, its degrees of freedom (groups with expected > 0, minus 1) and
-        upper-tail p-value.
+        upper-tail p-value. As in survdiff, fewer than two groups with expected > 0 give
+        statistic 0 with p-value 1 (df 0), or NaN when there is no event at all.
     groups
         Group labels in R's factor order; ``n``, ``observed`` and ``expected`` follow it.
     observed, expected
@@ -101,6 +102,12 @@ def logrank_test(
     -------
     LogRankResult
 
+    Raises
+    ------
+    InputError
+        Bad input, fewer than two groups, or (as survdiff's "system is exactly singular") a
+        singular variance, e.g. when every subject has the event at one and the same time.
+
     Notes
     -----
     At each distinct event time with n at risk (n_g in group g), d events and weight w:
@@ -133,8 +140,6 @@ def logrank_test(
     weight_power = _check_rho(rho)
     if timefix:
         times = merge_near_ties(times)
-    if not events.any():
-        raise InputError("event", "at least one event", "no events (everything censored)")
     n_groups = len(labels)
     if strata is None:
         blocks = [np.arange(times.size)]
@@ -151,10 +156,14 @@ def logrank_test(
         variance += v
     total_o, total_e = observed.sum(axis=1), expected.sum(axis=1)
     statistic, df = _chi_square(total_o, total_e, variance)
+    # below 1 df, survdiff's pchisq(0, df): 1 with one group left to compare (df 0), NaN
+    # without any event (df -1)
+    no_comparison = 1.0 if events.any() else float("nan")
+    p_value = float(chi2.sf(statistic, df)) if df > 0 else no_comparison
     return LogRankResult(
         statistic=statistic,
         df=df,
-        p_value=float(chi2.sf(statistic, df)) if df > 0 else float("nan"),
+        p_value=p_value,
         groups=labels,
         n=np.bincount(codes, minlength=n_groups).astype(np.int64),
         observed=total_o,
@@ -202,5 +211,15 @@ def _chi_square(
         return 0.0, max(df, 0)
     keep = used[1:]
     difference = (observed - expected)[keep]
-    solved = np.linalg.solve(variance[np.ix_(keep, keep)], difference)
+    try:
+        solved = np.linalg.solve(variance[np.ix_(keep, keep)], difference)
+    except np.linalg.LinAlgError:
+        # survdiff stops here too ("system is exactly singular")
+        raise InputError(
+            "group",
+            "groups whose observed - expected events have a non-singular variance",
+            "a singular variance matrix",
+            "This happens when every event falls at one time at which everyone at risk has "
+            "the event, so the groups cannot be compared.",
+        ) from None
     return float(difference @ solved), int(df)
