@@ -23,9 +23,12 @@ EXPECTED = {
         A.EXPORT,
         A.IMPORT,
         A.RUN_CHECKS,
+        A.VIEW_LOGIN_LOG,  # reviews who signed in, as part of data oversight
     },
     "monitor": {A.READ, A.RAISE_QUERY, A.CLOSE_QUERY, A.VERIFY_SOURCE},
     "statistician": {A.READ, A.EXPORT},
+    # 21 CFR 11.10(d), (g): accounts and roles are the administrator's, and no data entry
+    "administrator": {A.READ, A.MANAGE_USERS, A.VIEW_LOGIN_LOG},
     "outsider": set(),
 }
 
