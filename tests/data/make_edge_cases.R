@@ -84,6 +84,14 @@ for (k in unique(d$case[d$kind == "cox"])) {
 }
 out$cox <- cox
 
+# survival::lung (lung.csv here), age + sex, stopped after iter.max = 2: coxph then reports
+# iter 3 and, as variance, 1 / diag(information) with zero covariances
+lung <- read.csv("lung.csv")
+r <- capture(coxph(Surv(time, status) ~ age + sex, data = lung, iter.max = 2))
+out$cox_lung_iter_max_2 <- list(coef = unname(coef(r$value)), variance = as.vector(r$value$var),
+                                loglik = r$value$loglik, iter = r$value$iter,
+                                warnings = r$warnings)
+
 finegray <- list()
 for (k in unique(d$case[d$kind == "finegray"])) {
   x <- d[d$kind == "finegray" & d$case == k, ]

@@ -187,3 +187,18 @@ def test_fine_gray_refuses_where_crr_stops(case: str) -> None:
     with pytest.raises(InputError) as caught:
         fine_gray(data["time"], data["event"], data[["x1"]])
     assert caught.value.field == "X"
+
+
+def test_cox_out_of_iterations_reports_what_coxph_reports() -> None:
+    # survival::lung, age + sex, iter.max = 2 (R needs 3): coxph gives fit$iter 3 and, as
+    # variance, 1 / diag(information) with zero covariances (its chinv2 gets an unfactored
+    # matrix); ours gave 2 and the full inverse before
+    want = _reference()["cox_lung_iter_max_2"]
+    lung = pd.read_csv(DATA / "lung.csv")
+    with pytest.warns(CoxConvergenceWarning, match="Ran out of iterations"):
+        fit = cox_ph(lung["time"], lung["status"] == 2, lung[["age", "sex"]], max_iter=2)
+    assert not fit.converged
+    assert fit.iterations == want["iter"] == 3
+    assert_close(fit.coef, want["coef"], rel=1e-9)
+    assert_close(fit.loglik, want["loglik"], rel=1e-12)
+    assert_close(fit.variance.ravel(), want["variance"], rel=1e-9)

@@ -349,6 +349,7 @@ def newton_raphson(
     converged = False
     halving = 0
     iterations = 0
+    variance: FloatArray | None = None
     if max_iter > 0 and np.isfinite(loglik_null):
         new_beta = beta + step
         for iterations in range(1, max_iter + 1):  # noqa: B007 - the count is reported
@@ -377,9 +378,17 @@ def newton_raphson(
             if max_iter > 1:
                 final_loglik, score, information = evaluate(data, beta, efron)
                 ldl = ldl_decompose(information)
+                # What coxph reports here is not the inverse information: coxfit6 recomputes
+                # the information at the last good beta and hands it to chinv2 without
+                # factoring it first, which leaves 1 / I_jj on the diagonal and zeros off it.
+                # The fit has not converged (and says so); the same numbers as R's are given.
+                diagonal = np.diag(information)
+                safe = np.where(diagonal > 0, diagonal, 1.0)
+                variance = np.diag(np.where(diagonal > 0, 1.0 / safe, 0.0))
             else:
                 final_loglik = best
-    variance = ldl_inverse(ldl)
+    if variance is None:
+        variance = ldl_inverse(ldl)
     scale = data.scale
     return NewtonResult(
         beta=final_beta * scale,

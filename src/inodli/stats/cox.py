@@ -73,7 +73,9 @@ class CoxResult:
     coef : (p,) ndarray
         Log hazard ratios.
     variance : (p, p) ndarray
-        Inverse information at the estimate (R's ``vcov(fit)``).
+        Inverse information at the estimate (R's ``vcov(fit)``). When the iteration limit
+        (``max_iter`` > 1) was reached without convergence it is what coxph reports then:
+        the reciprocals of the information's diagonal, zeros elsewhere.
     loglik : (float, float)
         Log partial likelihood of the null model and of the fit (R's ``fit$loglik``).
     score_test : ChiSquareTest
