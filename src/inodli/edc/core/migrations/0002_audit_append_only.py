@@ -6,13 +6,13 @@ from django.db import migrations
 def forwards(apps, schema_editor):
     from inodli.edc.core.triggers import create_triggers
 
-    create_triggers(schema_editor.connection)
+    create_triggers(schema_editor.connection, apps=["core"])
 
 
 def backwards(apps, schema_editor):
     from inodli.edc.core.triggers import drop_triggers
 
-    drop_triggers(schema_editor.connection)
+    drop_triggers(schema_editor.connection, apps=["core"])
 
 
 class Migration(migrations.Migration):
