@@ -83,6 +83,28 @@ def test_it_suggests_lab_grades_and_keeps_the_suggestion_beside_the_grade(nurse)
     assert "Alanine aminotransferase" in row.suggestion_detail
 
 
+def test_it_suggests_high_sodium_magnesium_and_calcium_grades_and_offers_their_terms(nurse):
+    """CTCAE v5.0: hypernatremia >155-160 mmol/L is grade 3; hypermagnesemia >ULN-1.23 mmol/L
+    is grade 1; hypercalcemia (corrected) >2.9-3.1 mmol/L is grade 2."""
+    from inodli.edc.safety.adverse_events import term_choices
+
+    subject = enrolled_subject(nurse)
+    record_labs(
+        subject,
+        nurse,
+        collected_on=ON,
+        results={
+            "sodium": (157.0, 135.0, 145.0),
+            "magnesium": (1.1, 0.7, 1.0),
+            "calcium": (3.0, 2.1, 2.6),
+        },
+    )
+    suggested = {g.term: g.grade for g in lab_grade_suggestions(subject, ON).suggested}
+    assert suggested == {"Hypernatremia": 3, "Hypermagnesemia": 1, "Hypercalcemia": 2}
+    offered = {value for value, _label in term_choices()}
+    assert {"Hypernatremia", "Hypermagnesemia", "Hypercalcemia"} <= offered
+
+
 def test_it_needs_dli_given_before_a_dli_related_event(nurse):
     with pytest.raises(ValidationError) as caught:
         ae(enrolled_subject(nurse), nurse, relationship_dli="probable")

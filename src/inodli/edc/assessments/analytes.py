@@ -68,12 +68,28 @@ ANALYTES: tuple[Analyte, ...] = (
     ),
     # Chemistry
     Analyte("creatinine", "Creatinine", "umol/L", "chemistry", 5, 3000, ("Creatinine increased",)),
-    Analyte("sodium", "Sodium", "mmol/L", "chemistry", 90, 200, ("Hyponatremia",)),
+    Analyte("sodium", "Sodium", "mmol/L", "chemistry", 90, 200, ("Hyponatremia", "Hypernatremia")),
     Analyte(
         "potassium", "Potassium", "mmol/L", "chemistry", 1, 12, ("Hypokalemia", "Hyperkalemia")
     ),
-    Analyte("magnesium", "Magnesium", "mmol/L", "chemistry", 0.1, 5, ("Hypomagnesemia",)),
-    Analyte("calcium", "Calcium (corrected)", "mmol/L", "chemistry", 0.5, 5, ("Hypocalcemia",)),
+    Analyte(
+        "magnesium",
+        "Magnesium",
+        "mmol/L",
+        "chemistry",
+        0.1,
+        5,
+        ("Hypomagnesemia", "Hypermagnesemia"),
+    ),
+    Analyte(
+        "calcium",
+        "Calcium (corrected)",
+        "mmol/L",
+        "chemistry",
+        0.5,
+        5,
+        ("Hypocalcemia", "Hypercalcemia"),
+    ),
     Analyte("glucose", "Glucose", "mmol/L", "chemistry", 0.5, 60, ("Hypoglycemia",)),
     Analyte("albumin", "Albumin", "g/L", "chemistry", 5, 70, ("Hypoalbuminemia",)),
     # Liver tests
