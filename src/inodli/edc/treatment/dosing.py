@@ -189,7 +189,9 @@ def complete_ino_administration(record: InoAdministration) -> DoseProposal:
     record.calculated_mg = _places(proposal.calculated_mg, "0.001")
     record.decision = proposal.decision.action
     record.decision_reasons = "; ".join(
-        f"[{reason.rule_id}] {reason.explanation}" for reason in proposal.decision.reasons
+        [f"[{reason.rule_id}] {reason.explanation}" for reason in proposal.decision.reasons]
+        # kept with the record: the decision rested on label wording not verified in full
+        + [f"UNVERIFIED label wording: {clause}" for clause in proposal.decision.unverified]
     )
     record.decision_labs_on = proposal.labs_on
     given = record.status == record.Status.GIVEN
