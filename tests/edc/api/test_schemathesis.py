@@ -1,6 +1,8 @@
 """Property-based API tests generated from the OpenAPI document by schemathesis: no server
-error, documented status codes and content types, and responses that match their schemas, for
-a data-entry role and for a monitor (who gets 403 on writes)."""
+error, documented status codes, content types and headers (Content-Language), and responses
+that match their schemas, for a data-entry role reading English and for a monitor reading
+Simplified Chinese (who gets 403 on writes). Schemathesis also sends generated
+Accept-Language headers, which the document declares."""
 
 from __future__ import annotations
 
@@ -10,18 +12,22 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
 )
 
+from inodli.edc.core.roles import Role
 from inodli.edc.wsgi import application
 from tests.edc.factories import enrolled_subject
+from tests.edc.personas import make_user
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
     content_type_conformance,
+    response_headers_conformance,
     response_schema_conformance,
 ]
 
@@ -43,12 +49,16 @@ def _keep_test_connection():
 @pytest.fixture
 def session_headers(personas, client, request, _keep_test_connection):
     enrolled_subject(personas.nurse)
-    client.force_login(getattr(personas, request.param))
+    users = {
+        "nurse": personas.nurse,
+        "monitor_zh": make_user("jianchayuan", Role.MONITOR, language="zh-hans"),
+    }
+    client.force_login(users[request.param])
     return {"Cookie": f"sessionid={client.cookies['sessionid'].value}"}
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("session_headers", ["nurse", "monitor"], indirect=True)
+@pytest.mark.parametrize("session_headers", ["nurse", "monitor_zh"], indirect=True)
 @schema.parametrize()
 # Derandomized so that a CI run is reproducible; the bugs it finds get their own named test
 # (e.g. the NUL user name in tests/edc/security/test_accounts.py).

@@ -6,8 +6,26 @@ from typing import Any
 
 from rest_framework import serializers
 
+from inodli.edc.api.errors import bad_value, one_of
 from inodli.edc.core.roles import Role
 from inodli.edc.governance.models import Query, QueryEvent
+
+
+class AllowedChoiceField(serializers.ChoiceField):
+    """A choice whose refusal names the field, the allowed codes and the value received."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError:
+            allowed = one_of([str(code) for code in self.choices])
+            raise serializers.ValidationError(
+                bad_value(self.field_name, allowed, data), code="invalid_choice"
+            ) from None
+
+
+class DetailSerializer(serializers.Serializer[Any]):
+    detail = serializers.CharField(help_text="What went wrong, in the response language.")
 
 
 class SubjectSerializer(serializers.Serializer[Any]):
@@ -84,7 +102,7 @@ class QueryCreateSerializer(serializers.Serializer[Any]):
     form_code = serializers.CharField(required=False, allow_blank=True, max_length=32)
     record_id = serializers.IntegerField(required=False, allow_null=True)
     field_name = serializers.CharField(required=False, allow_blank=True, max_length=64)
-    assigned_role = serializers.ChoiceField(choices=[r.value for r in Role], default="nurse")
+    assigned_role = AllowedChoiceField(choices=[r.value for r in Role], default="nurse")
 
 
 class QueryStepSerializer(serializers.Serializer[Any]):

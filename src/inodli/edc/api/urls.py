@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from inodli.edc.api import views
+from inodli.edc.api.schema import DESCRIPTION
 
 app_name = "api"
 
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(urlconf="inodli.edc.urls"), name="schema"),
+    path(
+        "schema/",
+        SpectacularAPIView.as_view(
+            urlconf="inodli.edc.urls", custom_settings={"DESCRIPTION": DESCRIPTION}
+        ),
+        name="schema",
+    ),
     path("subjects/", views.SubjectList.as_view(), name="subjects"),
     path("subjects/<int:pk>/", views.SubjectDetail.as_view(), name="subject"),
     path("subjects/<int:pk>/forms/", views.SubjectForms.as_view(), name="forms"),
@@ -25,4 +32,6 @@ urlpatterns = [
     path("queries/<int:pk>/answer/", views.QueryStep.as_view(step="answer"), name="answer"),
     path("queries/<int:pk>/close/", views.QueryStep.as_view(step="close"), name="close"),
     path("queries/<int:pk>/reopen/", views.QueryStep.as_view(step="reopen"), name="reopen"),
+    # Last: only with the trailing slash, so that APPEND_SLASH still redirects /api/subjects.
+    re_path(r"^(?s:.*/)?$", views.Unmatched.as_view(), name="unmatched"),
 ]

@@ -4,58 +4,60 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404
-from drf_spectacular.openapi import AutoSchema
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
-from rest_framework.authentication import BasicAuthentication, SessionAuthentication
-from rest_framework.parsers import JSONParser
-from rest_framework.permissions import BasePermission
-from rest_framework.renderers import JSONRenderer
+from rest_framework import exceptions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from inodli.edc.api import errors
 from inodli.edc.api import serializers as s
+from inodli.edc.api.base import DENIED, StudyAPIView
 from inodli.edc.core.registry import FormSpec, all_forms, get_form
-from inodli.edc.core.roles import can_read
 from inodli.edc.core.services import record_snapshot
 from inodli.edc.governance import queries
 from inodli.edc.governance.models import Query
-from inodli.edc.governance.permissions import Action, require
-
-DENIED = {401: None, 403: None, 404: None}
-
-
-class IsStudyMember(BasePermission):
-    """Logged in and holding a study role: the pages' rule for reading."""
-
-    def has_permission(self, request: Any, view: Any) -> bool:
-        return bool(request.user and request.user.is_authenticated and can_read(request.user))
+from inodli.edc.governance.permissions import Action, allowed
+from inodli.edc.subjects.models import Subject
 
 
-class StudyAPIView(APIView):
-    authentication_classes = (SessionAuthentication, BasicAuthentication)
-    permission_classes = (IsStudyMember,)
-    renderer_classes = (JSONRenderer,)
-    parser_classes = (JSONParser,)
-    schema = AutoSchema()
+def _require(user: Any, action: Action) -> None:
+    if not allowed(user, action):
+        raise errors.role_may_not(action)
+
+
+def _form_codes() -> list[str]:
+    return [spec.code for spec in all_forms()]
 
 
 def _subject(pk: int) -> Any:
-    from inodli.edc.subjects.models import Subject
-
-    return get_object_or_404(Subject, pk=pk)
+    found = Subject.objects.filter(pk=pk).first()
+    if found is None:
+        raise errors.no_subject(pk)
+    return found
 
 
 def _spec(code: str) -> FormSpec:
-    from django.http import Http404
-
     try:
         return get_form(code)
-    except KeyError as error:
-        raise Http404(f"no form {code!r}") from error
+    except KeyError:
+        raise errors.no_form(code, _form_codes()) from None
+
+
+def _record(spec: FormSpec, subject: Any, pk: int) -> Any:
+    found = spec.model._default_manager.filter(pk=pk, subject=subject).first()
+    if found is None:
+        raise errors.no_record(spec.code, pk)
+    return found
+
+
+def _query(pk: int) -> Query:
+    found = Query.objects.filter(pk=pk).first()
+    if found is None:
+        raise errors.no_query(pk)
+    return found
 
 
 def _subject_json(subject: Any) -> dict[str, Any]:
@@ -80,8 +82,6 @@ def _record_json(record: Any) -> dict[str, Any]:
 class SubjectList(StudyAPIView):
     @extend_schema(responses={200: s.SubjectSerializer(many=True), **DENIED})
     def get(self, request: Request) -> Response:
-        from inodli.edc.subjects.models import Subject
-
         rows = [_subject_json(x) for x in Subject.objects.order_by("pk")]
         return Response(s.SubjectSerializer(rows, many=True).data)
 
@@ -111,12 +111,11 @@ class SubjectForms(StudyAPIView):
 
 
 def _commit(request: Request, spec: FormSpec, subject: Any, record: Any) -> Response:
-    require(request.user, Action.ENTER_DATA)
+    _require(request.user, Action.ENTER_DATA)
     body = s.RecordWriteSerializer(data=request.data)
     body.is_valid(raise_exception=True)
-    data: dict[str, Any] = {
-        k: ("" if v is None else v) for k, v in body.validated_data["values"].items()
-    }
+    values: dict[str, Any] = body.validated_data["values"]
+    data: dict[str, Any] = {k: ("" if v is None else v) for k, v in values.items()}
     if record is not None:
         data["version"] = body.validated_data.get("version", record.version)
         data["reason"] = body.validated_data.get("reason", "")
@@ -124,9 +123,14 @@ def _commit(request: Request, spec: FormSpec, subject: Any, record: Any) -> Resp
     if record is not None:
         kwargs["instance"] = record
     form = spec.form_class(data, **kwargs)
+    names = [name for name in form.fields if name not in ("version", "reason")]
+    unknown = sorted(set(values) - set(names))
+    if unknown:  # the form would drop them without a word
+        allowed_names = _("field names among %(names)s") % {"names": ", ".join(names)}
+        return _invalid("values", allowed_names, unknown)
     if not form.commit(request.user):
-        errors = {name: [str(m) for m in items] for name, items in form.errors.items()}
-        return Response({"errors": errors}, status=422)
+        found = {name: [str(m) for m in items] for name, items in form.errors.items()}
+        return Response({"errors": found}, status=422)
     saved = form.instance
     saved.refresh_from_db()
     code = status.HTTP_201_CREATED if record is None else status.HTTP_200_OK
@@ -154,8 +158,7 @@ class FormRecord(StudyAPIView):
     @extend_schema(responses={200: s.RecordSerializer, **DENIED})
     def get(self, request: Request, pk: int, code: str, record_pk: int) -> Response:
         spec, subject = _spec(code), _subject(pk)
-        record = get_object_or_404(spec.model, pk=record_pk, subject=subject)
-        return Response(s.RecordSerializer(_record_json(record)).data)
+        return Response(s.RecordSerializer(_record_json(_record(spec, subject, record_pk))).data)
 
     @extend_schema(
         request=s.RecordWriteSerializer,
@@ -163,8 +166,7 @@ class FormRecord(StudyAPIView):
     )
     def put(self, request: Request, pk: int, code: str, record_pk: int) -> Response:
         spec, subject = _spec(code), _subject(pk)
-        record = get_object_or_404(spec.model, pk=record_pk, subject=subject)
-        return _commit(request, spec, subject, record)
+        return _commit(request, spec, subject, _record(spec, subject, record_pk))
 
 
 def _errors(error: ValidationError) -> Response:
@@ -172,17 +174,43 @@ def _errors(error: ValidationError) -> Response:
     return Response({"errors": detail}, status=422)
 
 
+def _invalid(field: str, allowed_text: str, received: Any, code: int = 422) -> Response:
+    return Response({"errors": {field: [errors.bad_value(field, allowed_text, received)]}}, code)
+
+
+def _referenced_record(data: dict[str, Any], subject: Any) -> Any:
+    """The record a new query is about (``form_code`` + ``record_id``), or None."""
+    if data.get("record_id") is None:
+        return None
+    code = data.get("form_code", "")
+    try:
+        spec = get_form(code)
+    except KeyError:
+        raise ValidationError(
+            {"form_code": [errors.bad_value("form_code", errors.one_of(_form_codes()), code)]}
+        ) from None
+    found = spec.model._default_manager.filter(pk=data["record_id"], subject=subject).first()
+    if found is None:
+        wanted = _("the id of a %(form)s record of this subject") % {"form": code}
+        raise ValidationError(
+            {"record_id": [errors.bad_value("record_id", wanted, data["record_id"])]}
+        )
+    return found
+
+
 class QueryList(StudyAPIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("status", str, enum=list(Query.Status.values), required=False)
         ],
-        responses={200: s.QuerySerializer(many=True), **DENIED},
+        responses={200: s.QuerySerializer(many=True), 400: s.ErrorsSerializer, **DENIED},
     )
     def get(self, request: Request) -> Response:
         rows = Query.objects.prefetch_related("events__user").order_by("pk")
-        wanted = request.query_params.get("status")
-        if wanted in Query.Status.values:
+        wanted = request.query_params.get("status", "")
+        if wanted and wanted not in Query.Status.values:
+            return _invalid("status", errors.one_of(list(Query.Status.values)), wanted, code=400)
+        if wanted:
             rows = rows.filter(status=wanted)
         return Response(s.QuerySerializer(rows, many=True).data)
 
@@ -191,21 +219,19 @@ class QueryList(StudyAPIView):
         responses={201: s.QuerySerializer, 400: None, 422: s.ErrorsSerializer, **DENIED},
     )
     def post(self, request: Request) -> Response:
-        require(request.user, Action.RAISE_QUERY)
+        _require(request.user, Action.RAISE_QUERY)
         body = s.QueryCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        subject = _subject(data["subject_id"])
-        record = None
-        if data.get("record_id") is not None:
-            spec = _spec(data.get("form_code", ""))
-            record = get_object_or_404(spec.model, pk=data["record_id"], subject=subject)
+        subject = Subject.objects.filter(pk=data["subject_id"]).first()
+        if subject is None:
+            return _invalid("subject_id", _("the id of a subject"), data["subject_id"])
         try:
             query = queries.open_query(
                 request.user,
                 subject,
                 data["text"],
-                record=record,
+                record=_referenced_record(data, subject),
                 field_name=data.get("field_name", ""),
                 assigned_role=data["assigned_role"],
             )
@@ -217,7 +243,7 @@ class QueryList(StudyAPIView):
 class QueryDetail(StudyAPIView):
     @extend_schema(responses={200: s.QuerySerializer, **DENIED})
     def get(self, request: Request, pk: int) -> Response:
-        return Response(s.QuerySerializer(get_object_or_404(Query, pk=pk)).data)
+        return Response(s.QuerySerializer(_query(pk)).data)
 
 
 class QueryStep(StudyAPIView):
@@ -228,7 +254,7 @@ class QueryStep(StudyAPIView):
         responses={200: s.QuerySerializer, 400: None, 422: s.ErrorsSerializer, **DENIED},
     )
     def post(self, request: Request, pk: int) -> Response:
-        query = get_object_or_404(Query, pk=pk)
+        query = _query(pk)
         body = s.QueryStepSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         text = body.validated_data.get("text", "")
@@ -239,6 +265,20 @@ class QueryStep(StudyAPIView):
         }[self.step]
         try:
             step(request.user, query, text)
+        except DjangoPermissionDenied:  # the governance rule says who may; we say it in words
+            raise errors.role_may_not(self.step) from None
         except ValidationError as error:
             return _errors(error)
         return Response(s.QuerySerializer(query).data)
+
+
+class Unmatched(StudyAPIView):
+    """Any other address under /api/ (e.g. a non-numeric id): DRF's JSON 404, in the caller's
+    language, instead of Django's English HTML page; callers without a role still get 403."""
+
+    schema = None  # not an operation of the OpenAPI document
+
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        raise exceptions.NotFound()
+
+    post = put = patch = delete = get
