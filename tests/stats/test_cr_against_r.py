@@ -17,6 +17,7 @@ from inodli.stats.cumulative_incidence import cumulative_incidence, cumulative_i
 from inodli.stats.fine_gray import fine_gray
 from inodli.stats.gray import gray_test
 from tests.rbridge import require_r, run_r
+from tests.stats.cr_blocks import block_size, continuous_competing_risks
 
 pytestmark = pytest.mark.r
 
@@ -103,6 +104,43 @@ def test_it_equals_cuminc_curves_tests_and_timepoints_on_fresh_random_data(seed:
             assert result.p_value == pytest.approx(
                 expected_test["pv"][cause - 1], rel=1e-8, abs=1e-15
             )
+
+
+@pytest.mark.parametrize(("seed", "size"), [(13, None), (14, 64)])
+def test_it_equals_cuminc_on_continuous_times_without_ties(seed: int, size: int | None) -> None:
+    # the sorting route and the block-wise passes (blocks of 64 rows: many boundaries)
+    require_r("cmprsk")
+    data = continuous_competing_risks(seed, 3000, groups=3)
+    d = pd.DataFrame({**data, "group": data["group"] + 1})
+    r = run_r(CUMINC_SCRIPT, {"d": d})
+    with block_size(size):
+        for cause in (1, 2):
+            curves = cumulative_incidence_by_group(d.time, d.status, d.group, cause=cause)
+            for label, curve in curves.items():
+                expected = r["curves"][f"{label} {cause}"]
+                steps = curve.steps()
+                # jsonlite writes 15 significant digits: the times come back rounded
+                np.testing.assert_allclose(steps["time"], expected["time"], rtol=1e-14)
+                np.testing.assert_allclose(
+                    steps["estimate"], expected["est"], rtol=1e-10, atol=1e-15
+                )
+                np.testing.assert_allclose(
+                    steps["variance"], expected["var"], rtol=1e-10, atol=1e-16
+                )
+            at = cumulative_incidence(d.time, d.status, cause=cause).at([0.5, 1, 2.5, 4, 7])
+            timepoints = r["timepoints"]
+            np.testing.assert_allclose(at["estimate"], timepoints["est"][cause - 1], rtol=1e-10)
+            np.testing.assert_allclose(at["variance"], timepoints["var"][cause - 1], rtol=1e-10)
+            unstratified = gray_test(d.time, d.status, d.group, cause=cause)
+            assert unstratified.statistic == pytest.approx(
+                r["tests_unstratified"]["stat"][cause - 1], rel=1e-9
+            )
+            for rho in (0, 1):
+                result = gray_test(
+                    d.time, d.status, d.group, cause=cause, strata=d.stratum, rho=rho
+                )
+                expected_test = r[f"tests_rho{rho}"]
+                assert result.statistic == pytest.approx(expected_test["stat"][cause - 1], rel=1e-9)
 
 
 def _check_crr(d: pd.DataFrame, r: dict, columns: list[str]) -> None:

@@ -17,6 +17,12 @@ from hypothesis import strategies as st
 
 from inodli.errors import InputError
 from inodli.stats.cumulative_incidence import cumulative_incidence, cumulative_incidence_by_group
+from tests.stats.cr_blocks import (
+    BLOCK_SIZES,
+    block_size,
+    continuous_competing_risks,
+    continuous_times,
+)
 from tests.stats.naive_cr import naive_cif
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -157,6 +163,49 @@ def test_it_matches_the_naive_loops_on_tied_random_data(rows: list[tuple[int, in
         _close(table["n_risk"], naive["n_risk"], rel=0)
         _close(table["estimate"], naive["estimate"], rel=1e-12, atol=1e-14)
         _close(table["variance"], naive[method], rel=1e-9, atol=1e-13)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.tuples(continuous_times, st.integers(0, 2)), min_size=2, max_size=40).filter(
+        lambda rows: any(s == 1 for _, s in rows)
+    ),
+    st.sampled_from(BLOCK_SIZES),
+)
+def test_it_matches_the_naive_loops_on_continuous_times_in_any_block_size(
+    rows: list[tuple[float, int]], size: int | None
+) -> None:
+    # almost all times distinct (the sorting route), the rows split into blocks of `size`
+    time = np.array([t for t, _ in rows])
+    status = np.array([s for _, s in rows])
+    naive = naive_cif(time, status, 1)
+    for method in ("cmprsk", "aalen", "delta"):
+        with block_size(size):
+            table = cumulative_incidence(time, status, variance=method).table
+        _close(table["time"], naive["time"], rel=0)
+        _close(table["n_risk"], naive["n_risk"], rel=0)
+        _close(table["n_event"], naive["n_event"], rel=0)
+        _close(table["estimate"], naive["estimate"], rel=1e-12, atol=1e-14)
+        _close(table["variance"], naive[method], rel=1e-9, atol=1e-13)
+
+
+@pytest.mark.parametrize("seed", [7, 8])
+def test_the_block_size_changes_no_number_of_the_table(seed: int) -> None:
+    # running sums continue across blocks in the order of one pass: identical to the last bit
+    data = continuous_competing_risks(seed, 3000)
+    data["time"][::50] = data["time"][1::50]  # some tied pairs across the sample
+    for method in ("cmprsk", "aalen", "delta"):
+        for conf_type in ("log-log", "log", "plain"):
+            with block_size(None):
+                default = cumulative_incidence(
+                    data["time"], data["status"], variance=method, conf_type=conf_type
+                ).table
+            for size in (1, 7, 64):
+                with block_size(size):
+                    table = cumulative_incidence(
+                        data["time"], data["status"], variance=method, conf_type=conf_type
+                    ).table
+                pd.testing.assert_frame_equal(table, default, check_exact=True)
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,12 @@ from hypothesis import strategies as st
 
 from inodli.errors import InputError
 from inodli.stats.gray import gray_test
+from tests.stats.cr_blocks import (
+    BLOCK_SIZES,
+    block_size,
+    continuous_competing_risks,
+    continuous_times,
+)
 from tests.stats.naive_cr import naive_gray_test
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -76,6 +82,63 @@ def test_it_matches_the_naive_loops_with_ties_strata_and_rho(rows: list, rho: fl
     result = gray_test(time, status, group, strata=strata, rho=rho)
     np.testing.assert_allclose(result.score, score, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(result.variance, var, rtol=1e-9, atol=1e-12)
+
+
+def _naive_stratified(
+    time: np.ndarray, status: np.ndarray, group: np.ndarray, strata: np.ndarray, rho: float
+) -> tuple[np.ndarray, np.ndarray]:
+    groups = sorted(set(group.tolist()))
+    codes = np.searchsorted(groups, group)
+    score = np.zeros(len(groups) - 1)
+    var = np.zeros((len(groups) - 1,) * 2)
+    for s in sorted(set(strata.tolist())):
+        mine = strata == s
+        if not (status[mine] > 0).any():
+            continue
+        part_score, part_var = naive_gray_test(
+            time[mine], status[mine], codes[mine], 1, rho, groups=len(groups)
+        )
+        score += part_score
+        var += part_var
+    return score, var
+
+
+continuous_rows = st.lists(
+    st.tuples(continuous_times, st.integers(0, 2), st.integers(0, 2), st.integers(0, 1)),
+    min_size=6,
+    max_size=45,
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(continuous_rows, st.sampled_from([0.0, 1.0, 0.5]), st.sampled_from(BLOCK_SIZES))
+def test_it_matches_the_naive_loops_on_continuous_times_in_any_block_size(
+    rows: list, rho: float, size: int | None
+) -> None:
+    time = np.array([r[0] for r in rows])
+    status = np.array([r[1] for r in rows])
+    group = np.array([r[2] for r in rows])
+    strata = np.array([r[3] for r in rows])
+    assume(len(set(group.tolist())) >= 2 and (status == 1).any())
+    score, var = _naive_stratified(time, status, group, strata, rho)
+    assume(np.isfinite(var).all() and np.isfinite(score).all())
+    with block_size(size):
+        result = gray_test(time, status, group, strata=strata, rho=rho)
+    np.testing.assert_allclose(result.score, score, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(result.variance, var, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize(("groups", "rho"), [(2, 0.0), (3, 0.5), (4, 1.0)])
+def test_the_block_size_changes_the_test_only_by_rounding(groups: int, rho: float) -> None:
+    data = continuous_competing_risks(11, 3000, groups)
+    data["time"][::40] = data["time"][1::40]  # some tied pairs
+    with block_size(None):
+        default = gray_test(data["time"], data["status"], data["group"], rho=rho)
+    for size in (1, 7, 64):
+        with block_size(size):
+            result = gray_test(data["time"], data["status"], data["group"], rho=rho)
+        np.testing.assert_allclose(result.score, default.score, rtol=1e-12)
+        np.testing.assert_allclose(result.variance, default.variance, rtol=1e-12)
 
 
 def test_it_does_not_raise_where_the_pooled_incidence_reaches_one() -> None:

@@ -37,29 +37,41 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 UIntArray = npt.NDArray[np.uint64]
 
-CHUNK = 1 << 15
+CHUNK = 1 << 14
 
 
-def chunks(n: int, size: int = CHUNK) -> Iterator[slice]:
-    """Consecutive slices of at most ``size`` covering ``range(n)``."""
+def chunks(n: int, size: int | None = None) -> Iterator[slice]:
+    """Consecutive slices of at most ``size`` (default :data:`CHUNK`) covering ``range(n)``."""
+    size = CHUNK if size is None else size
     for start in range(0, n, size):
         yield slice(start, min(start + size, n))
+
+
+def event_kind(status: npt.NDArray[np.int64], cause: int) -> npt.NDArray[np.uint8]:
+    """0 = censored, 1 = an event of ``cause``, 2 = an event of another (competing) cause."""
+    kind = np.empty(status.size, dtype=np.uint8)
+    for part in chunks(status.size):
+        ended = status[part] != 0
+        other = ended & (status[part] != cause)
+        np.add(ended, other, out=kind[part], dtype=np.uint8)
+    return kind
 
 
 @dataclass(frozen=True)
 class TieCounts:
     """``counts[c, j]``: observations with code ``c`` whose time equals ``time[j]`` (ascending).
 
-    One row per code, so that each code's counts are contiguous. ``n_risk[c, j]``: observations
-    with code ``c`` whose time is >= ``time[j]``.
+    One row per code, so that each code's counts are contiguous; int64, or uint8 when every
+    time is distinct (all counts 0 or 1). ``n_risk[c, j]``: observations with code ``c`` whose
+    time is >= ``time[j]``.
     """
 
     time: FloatArray
-    counts: IntArray
+    counts: npt.NDArray[np.int64] | npt.NDArray[np.uint8]
 
     @property
     def n_risk(self) -> IntArray:
-        return np.cumsum(self.counts[:, ::-1], axis=1)[:, ::-1]
+        return np.cumsum(self.counts[:, ::-1], axis=1, dtype=np.int64)[:, ::-1]
 
 
 def _whole_number_range(time: FloatArray) -> int | None:
@@ -127,14 +139,15 @@ def _from_sorted_keys(keys: UIntArray, shift: int, offset: int, n_codes: int) ->
         before = slice(max(part.start - 1, 0), part.stop)
         high = keys[before] >> move
         new[max(part.start, 1) : part.stop] = high[1:] != high[:-1]
-    if new.all():  # all times distinct: one observation per time
-        counts = np.empty((n_codes, n), dtype=np.int64)
+    if new.all():  # all times distinct: one observation per time, counts are 0 or 1
+        counts = np.empty((n_codes, n), dtype=np.uint8)
+        flags = counts.view(bool)
         time_bits = np.empty(n, dtype=np.uint64)
         for part in chunks(n):
             np.right_shift(keys[part], move, out=time_bits[part])
             code = keys[part] & mask
             for c in range(n_codes):
-                np.equal(code, np.uint64(c), out=counts[c, part])
+                np.equal(code, np.uint64(c), out=flags[c, part])
     else:
         starts = np.flatnonzero(new)
         distinct = starts.size

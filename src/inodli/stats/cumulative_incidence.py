@@ -16,7 +16,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.stats import norm
 
-from inodli.stats._cr_counts import TieCounts, chunks, tie_counts
+from inodli.stats._cr_counts import TieCounts, chunks, event_kind, tie_counts
 from inodli.stats._cr_variance import ESTIMATORS
 from inodli.stats._validation import (
     as_groups,
@@ -184,12 +184,7 @@ def _bounds(
 
 def _table_counts(time: FloatArray, status: npt.NDArray[np.int64], cause: int) -> TieCounts:
     """Censored (row 0), cause (row 1) and competing (row 2) counts at each distinct time."""
-    kind = np.empty(status.size, dtype=np.uint8)
-    for part in chunks(status.size):
-        ended = status[part] != 0
-        other = ended & (status[part] != cause)
-        np.add(ended, other, out=kind[part], dtype=np.uint8)  # events of other causes: 2
-    return tie_counts(time, kind, 3)
+    return tie_counts(time, event_kind(status, cause), 3)
 
 
 def _rows_with(values: npt.NDArray[np.int64], more: npt.NDArray[np.int64]) -> npt.NDArray[np.intp]:
@@ -210,8 +205,8 @@ def _estimate(
     label: Any = None,
 ) -> CumulativeIncidence:
     counts = _table_counts(time, status, cause)
-    n_censor, n_event, n_competing = counts.counts
-    n_risk = counts.counts.sum(axis=0)
+    n_censor, n_event, n_competing = counts.counts.astype(np.int64, copy=False)
+    n_risk = counts.counts.sum(axis=0, dtype=np.int64)
     np.cumsum(n_risk[::-1], out=n_risk[::-1])
     # The estimate, its variance and bounds change only at events of the cause. They are
     # computed over the rows with events, block by block (running sums and products carried

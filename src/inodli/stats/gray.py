@@ -16,7 +16,7 @@ import numpy.typing as npt
 from scipy.stats import chi2
 
 from inodli.errors import InputError
-from inodli.stats._cr_counts import tie_counts
+from inodli.stats._cr_counts import chunks, event_kind, tie_counts
 from inodli.stats._validation import as_groups, as_status, as_time, check_cause
 
 __all__ = ["GrayTest", "gray_test"]
@@ -61,92 +61,218 @@ class GrayTest:
         )
 
 
+@dataclass(frozen=True)
+class _GroupCounts:
+    """Per group (rows) at each distinct time of a stratum: at risk, cause and other events."""
+
+    at_risk: npt.NDArray[np.int64]
+    cause: npt.NDArray[np.int64] | npt.NDArray[np.uint8]
+    other: npt.NDArray[np.int64] | npt.NDArray[np.uint8]
+    events: npt.NDArray[np.intp]  # the times (columns) with an event of any cause
+
+
 def _group_counts(
-    time: FloatArray, kind: npt.NDArray[np.int64], codes: npt.NDArray[np.int64], n_groups: int
+    time: FloatArray, kind: npt.NDArray[np.uint8], codes: npt.NDArray[np.int64], n_groups: int
+) -> _GroupCounts:
+    code = np.empty(time.size, dtype=np.min_scalar_type(3 * n_groups - 1))  # 3 g + kind
+    for part in chunks(time.size):
+        np.multiply(codes[part], 3, out=code[part], casting="unsafe")
+        code[part] += kind[part]
+    by_kind = tie_counts(time, code, 3 * n_groups).counts.reshape(n_groups, 3, -1)
+    at_risk = by_kind.sum(axis=1, dtype=np.int64)  # ending at t_j, then still there at t_j
+    np.cumsum(at_risk[:, ::-1], axis=1, out=at_risk[:, ::-1])
+    cause, other = by_kind[:, 1], by_kind[:, 2]
+    with_events = np.empty(at_risk.shape[1], dtype=bool)
+    for part in chunks(with_events.size):
+        np.any((cause[:, part] | other[:, part]) != 0, axis=0, out=with_events[part])
+    return _GroupCounts(at_risk, cause, other, np.flatnonzero(with_events))
+
+
+def _carried(first: FloatArray, m: int) -> FloatArray:
+    """A buffer for a running product or sum over m more times that starts from ``first``.
+
+    Column 0 holds ``first``; the caller writes the m factors or terms into ``[..., 1:]`` and
+    accumulates in place, so that ``[..., :-1]`` is the value just before each time and
+    ``[..., 1:]`` just after, as one pass over all times would give them.
+    """
+    buffer = np.empty((*first.shape, m + 1))
+    buffer[..., 0] = first
+    return buffer
+
+
+class _StratumScore:
+    """Gray's score and its variance within one stratum, fed the event times block by block.
+
+    Only the first G-1 groups' rows are kept (the test uses nothing else). Running products
+    and sums (Kaplan-Meier, cumulative incidence, pooled F^0, the matrix ``c``) continue from
+    block to block exactly as one pass over all times; the other terms are plain sums over
+    times, accumulated per block. Names follow cmprsk's ``crstm``: ``t3, t4`` for events of
+    the cause, ``g = u4^2 u3`` for competing events.
+    """
+
+    def __init__(self, n_groups: int, rho: float) -> None:
+        kept = n_groups - 1
+        self.rho = rho
+        self.km = np.ones(n_groups)
+        self.cif = np.zeros(n_groups)
+        self.pooled = np.zeros(1)
+        self.c = np.zeros((kept, n_groups))
+        self.score = np.zeros(kept)
+        self.variance = np.zeros((kept, kept))
+        self.v2 = np.zeros((kept, n_groups))
+        self.v3 = np.zeros(n_groups)
+        self.diagonal = np.arange(kept)
+
+    def add(self, rs: FloatArray, d1: FloatArray, d2: FloatArray) -> None:
+        """One block of event times: at risk, cause and other events, shape (G, m)."""
+        kept, m = self.c.shape[0], rs.shape[1]
+        present = rs > 0
+        # every group still followed (the usual case): no guard against empty risk sets
+        everyone = bool(present.all())
+        safe_rs = rs if everyone else rs + ~present  # 1 where nobody is at risk
+        # all-cause Kaplan-Meier and cumulative incidence of the cause, per group
+        km = _carried(self.km, m)
+        km_before, km_after = km[:, :-1], km[:, 1:]
+        np.add(d1, d2, out=km_after)
+        km_after /= safe_rs
+        np.subtract(1.0, km_after, out=km_after)
+        np.cumprod(km, axis=1, out=km)
+        # 1/h_k = S_k(t-)/n_k, h_k = n_k/S_k(t-): the subdistribution risk set R_k divided by
+        # 1 - F_k(t-); 0 for a group nobody of which is left
+        inverse_h = km_before / safe_rs
+        if everyone:
+            h = 1.0 / inverse_h
+        else:
+            h = rs / (km_before + (km_before == 0))
+            inverse_h *= present
+        cif = _carried(self.cif, m)
+        np.multiply(d1, inverse_h, out=cif[:, 1:])
+        np.cumsum(cif, axis=1, out=cif)
+        total_h = h.sum(axis=0)
+        nd1 = d1.sum(axis=0)
+        pooled = _carried(self.pooled, m)[0]  # Gray's pooled F^0
+        jump = nd1 / total_h  # dF^0
+        pooled[1:] = jump
+        np.cumsum(pooled, out=pooled)
+        left = 1.0 - pooled[:-1]  # 1 - F^0(t-)
+        kappa = jump / left  # dF^0 / (1 - F^0(t-))
+        # F^0 is not a proper distribution function: in tiny samples it can reach 1 before a
+        # later event, where the test is undefined; the nan that results is reported, as
+        # cmprsk does
+        weight = None if self.rho == 0 else np.power(left, self.rho)
+
+        # score: observed minus expected events of the cause, weighted
+        risk_sets = 1.0 - cif[:, :-1]
+        risk_sets *= h
+        share = nd1 / risk_sets.sum(axis=0)
+        if weight is not None:
+            share *= weight
+        # einsum, not BLAS: these skinny products are too small to be worth threads
+        if not np.isfinite(share).all():  # absent groups (no one at risk) add 0
+            observed = d1[:kept] if weight is None else weight * d1[:kept]
+            terms = observed - share * risk_sets[:kept]
+            self.score += np.where(present[:kept], terms, 0.0).sum(axis=1)
+        elif weight is None:
+            self.score += d1[:kept].sum(axis=1) - np.einsum("km,m->k", risk_sets[:kept], share)
+        else:
+            self.score += np.einsum("km,m->k", d1[:kept], weight)
+            self.score -= np.einsum("km,m->k", risk_sets[:kept], share)
+
+        # a_t = w_t (diag(h_t) - h_t h_t' / H_t), rows of the kept groups: shape (G-1, G, m);
+        # c_t = sum over s <= t of a_s dF^0_s / (1 - F^0(s-)), running on from the last block
+        wh = h[:kept] if weight is None else weight * h[:kept]
+        a = (wh / total_h)[:, None, :] * h[None, :, :]
+        np.negative(a, out=a)
+        a[self.diagonal, self.diagonal] += wh
+        c = _carried(self.c, m)
+        np.multiply(a, kappa, out=c[..., 1:])
+        np.cumsum(c, axis=2, out=c)
+        c = c[..., 1:]
+
+        survivors = 1.0 - pooled[1:]  # 1 - F^0(t)
+        if km_after[:, -1].min() > 0 and nd1.max() <= 1 and d2.max() <= 1:
+            # no tied events and no curve at 0: no case distinctions (cmprsk's crstm)
+            ratio = survivors / km_after
+            t4 = 1.0 - ratio
+            g = ratio * inverse_h
+            g *= g
+            g *= d2
+            t3 = inverse_h * jump
+        else:
+            t4, t3, g = _terms_with_ties(
+                present, safe_rs, km_before, km_after, d2, nd1, total_h, survivors
+            )
+        # b_t = a_t - t4 c_t, in place of a
+        b = a
+        b -= t4 * c
+        bt3 = b * t3
+        self.variance += np.einsum("ikm,jkm->ij", bt3, b)
+        cg = c * g
+        self.variance += np.einsum("ikm,jkm->ij", cg, c)
+        t3 *= t4
+        self.v2 += np.einsum("ikm,km->ik", b, t3) - cg.sum(axis=2)
+        t3 *= t4
+        t3 += g
+        self.v3 += t3.sum(axis=1)
+        self.km = km_after[:, -1].copy()
+        self.cif = cif[:, -1].copy()
+        self.pooled = pooled[-1:].copy()
+        self.c = c[..., -1].copy()
+
+    def result(self) -> tuple[FloatArray, FloatArray]:
+        """Score (G-1,) and variance (G-1, G-1) of the stratum."""
+        c_end = self.c
+        end = (c_end * self.v3) @ c_end.T + c_end @ self.v2.T + self.v2 @ c_end.T
+        return self.score, self.variance + end
+
+
+def _terms_with_ties(
+    present: npt.NDArray[np.bool_],
+    safe_rs: FloatArray,
+    km_before: FloatArray,
+    km_after: FloatArray,
+    d2: FloatArray,
+    nd1: FloatArray,
+    total_h: FloatArray,
+    survivors: FloatArray,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """At each distinct event time (rows) and group (columns): at risk, cause events, others."""
-    counts = tie_counts(time, codes * 3 + kind, 3 * n_groups).counts.T  # column 3 g + kind
-    cause = counts[:, 1::3].astype(np.float64)
-    other = counts[:, 2::3].astype(np.float64)
-    ending = counts[:, 0::3] + cause + other  # observations of each group ending at t_j
-    at_risk = np.cumsum(ending[::-1], axis=0)[::-1]
-    with_events = (cause + other).any(axis=1)
-    return at_risk[with_events], cause[with_events], other[with_events]
+    """t4, t3 and g with tied events and curves that reach 0 (all of cmprsk's crstm cases)."""
+    alive = km_after > 0
+    safe_km = np.where(alive, km_after, 1.0)
+    # events of the cause
+    t4 = np.where(alive, 1.0 - survivors / safe_km, 1.0)
+    tie = np.where(nd1 > 1, 1.0 - (nd1 - 1.0) / (total_h * km_before - 1.0), 1.0)
+    t3 = np.where(present & (nd1 > 0), tie * km_before * nd1 / (total_h * safe_rs), 0.0)
+    # competing events
+    competing = present & (d2 > 0) & alive
+    u4 = np.where(competing, survivors / safe_km, 0.0)
+    tie2 = np.where(d2 > 1, 1.0 - (d2 - 1.0) / (safe_rs - 1.0), 1.0)
+    u3 = np.where(competing, tie2 * km_before**2 * d2 / safe_rs**2, 0.0)
+    return t4, t3, u4**2 * u3
 
 
-def _shift_down(values: FloatArray, first: float) -> FloatArray:
-    shifted = np.empty_like(values)
-    shifted[0] = first
-    shifted[1:] = values[:-1]
-    return shifted
-
-
-def _weighted_gram(x: FloatArray, weight: FloatArray) -> FloatArray:
-    """sum over t, k of weight[t, k] x[t, i, k] x[t, j, k] (one matrix product)."""
-    groups = x.shape[1]
-    left = (x * weight[:, None, :]).transpose(1, 0, 2).reshape(groups, -1)
-    right = x.transpose(1, 0, 2).reshape(groups, -1)
-    return left @ right.T
+def _take_rows(
+    table: npt.NDArray[np.int64] | npt.NDArray[np.uint8], columns: npt.NDArray[np.intp]
+) -> FloatArray:
+    """``table[:, columns]`` as floats, one contiguous row at a time (rows may be strided)."""
+    out = np.empty((table.shape[0], columns.size))
+    for row, values in zip(out, table, strict=True):
+        row[:] = np.take(values, columns)
+    return out
 
 
 @np.errstate(all="ignore")
-def _stratum_score(
-    rs: FloatArray, d1: FloatArray, d2: FloatArray, rho: float
-) -> tuple[FloatArray, FloatArray]:
-    """Score (G,) and variance (G, G) of Gray's test within one stratum."""
-    n_groups = rs.shape[1]
-    present = rs > 0
-    safe_rs = np.where(present, rs, 1.0)
-    # all-cause Kaplan-Meier and cumulative incidence of the cause, per group
-    factor = np.where(present, 1.0 - (d1 + d2) / safe_rs, 1.0)
-    km_after = np.cumprod(factor, axis=0, dtype=np.float64)
-    km_before = _shift_down(km_after, 1.0)
-    cif_before = _shift_down(
-        np.cumsum(np.where(present, km_before * d1 / safe_rs, 0.0), axis=0), 0.0
-    )
-    # h_k = n_k / S_k(t-): the subdistribution risk set R_k divided by 1 - F_k(t-)
-    h = np.where(present, safe_rs / km_before, 0.0)
-    total_h = h.sum(axis=1)
-    risk_sets = h * (1.0 - cif_before)
-    nd1 = d1.sum(axis=1)
-    pooled = np.cumsum(nd1 / total_h)  # pooled cumulative incidence, Gray's F^0
-    pooled_before = _shift_down(pooled, 0.0)
-    # F^0 is not a proper distribution function: in tiny samples it can reach 1 before a later
-    # event, where the test is undefined; the nan that results is reported, as cmprsk does
-    weight = np.power(1.0 - pooled_before, rho)
-    score = weight[:, None] * (d1 - nd1[:, None] * risk_sets / risk_sets.sum(axis=1)[:, None])
-    score = np.where(present, score, 0.0).sum(axis=0)
-
-    # a_t = w_t (diag(h_t) - h_t h_t' / H_t)
-    a = -(weight / total_h)[:, None, None] * h[:, :, None] * h[:, None, :]
-    diagonal = np.arange(n_groups)
-    a[:, diagonal, diagonal] += weight[:, None] * h
-    c = np.cumsum(a * (nd1 / (total_h * (1.0 - pooled_before)))[:, None, None], axis=0)
-
-    # events of the cause
-    t4 = np.where(km_after > 0, 1.0 - (1.0 - pooled)[:, None] / km_after, 1.0)
-    tie = np.where(
-        nd1[:, None] > 1, 1.0 - (nd1[:, None] - 1.0) / (total_h[:, None] * km_before - 1.0), 1.0
-    )
-    t3 = np.where(
-        present & (nd1[:, None] > 0),
-        tie * km_before * nd1[:, None] / (total_h[:, None] * safe_rs),
-        0.0,
-    )
-    # competing events
-    competing = present & (d2 > 0) & (km_after > 0)
-    u4 = np.where(competing, (1.0 - pooled)[:, None] / km_after, 0.0)
-    tie2 = np.where(d2 > 1, 1.0 - (d2 - 1.0) / (safe_rs - 1.0), 1.0)
-    u3 = np.where(competing, tie2 * km_before**2 * d2 / safe_rs**2, 0.0)
-    b = a  # a is not needed any more: b = a - t4 c, in place
-    b -= t4[:, None, :] * c
-    g = u4**2 * u3
-    variance = _weighted_gram(b, t3) + _weighted_gram(c, g)
-    v3 = (t4**2 * t3 + g).sum(axis=0)
-    v2 = np.einsum("tik,tk->ik", b, t4 * t3) - np.einsum("tik,tk->ik", c, g)
-    c_end = c[-1]
-    variance += (c_end * v3) @ c_end.T + c_end @ v2.T + v2 @ c_end.T
-    return score, variance
+def _stratum_score(counts: _GroupCounts, rho: float) -> tuple[FloatArray, FloatArray]:
+    """Score (G-1,) and variance (G-1, G-1) of Gray's test within one stratum."""
+    state = _StratumScore(counts.at_risk.shape[0], rho)
+    for part in chunks(counts.events.size):
+        rows = counts.events[part]
+        state.add(
+            _take_rows(counts.at_risk, rows),
+            _take_rows(counts.cause, rows),
+            _take_rows(counts.other, rows),
+        )
+    return state.result()
 
 
 def gray_test(
@@ -211,25 +337,26 @@ def gray_test(
     cause_ = check_cause(cause, status_)
     if isinstance(rho, bool) or not isinstance(rho, (int, float)) or not np.isfinite(rho):
         raise InputError("rho", "a finite number", rho)
-    if strata is None:
-        strata_codes = np.zeros(time_.size, dtype=np.int64)
-        n_strata = 1
-    else:
+    strata_codes, n_strata = None, 1
+    if strata is not None:
         strata_codes, strata_labels = as_groups(strata, time_.size, "strata", min_levels=1)
         n_strata = len(strata_labels)
-    kind = np.where(status_ == cause_, 1, np.where(status_ > 0, 2, 0))
+    kind = event_kind(status_, cause_)
     n_groups = len(labels)
-    score = np.zeros(n_groups)
-    variance = np.zeros((n_groups, n_groups))
+    score = np.zeros(n_groups - 1)
+    variance = np.zeros((n_groups - 1, n_groups - 1))
     for s in range(n_strata):
-        mine = strata_codes == s
-        if not (kind[mine] > 0).any():
+        if strata_codes is None:
+            part_time, part_kind, part_codes = time_, kind, codes
+        else:
+            mine = strata_codes == s
+            part_time, part_kind, part_codes = time_[mine], kind[mine], codes[mine]
+        if not part_kind.any():
             continue
-        counts = _group_counts(time_[mine], kind[mine], codes[mine], n_groups)
-        part_score, part_variance = _stratum_score(*counts, float(rho))
+        counts = _group_counts(part_time, part_kind, part_codes, n_groups)
+        part_score, part_variance = _stratum_score(counts, float(rho))
         score += part_score
         variance += part_variance
-    score, variance = score[:-1], variance[:-1, :-1]
     df = n_groups - 1
     if (
         not (np.isfinite(variance).all() and np.isfinite(score).all())
