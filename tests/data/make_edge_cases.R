@@ -92,6 +92,14 @@ out$cox_lung_iter_max_2 <- list(coef = unname(coef(r$value)), variance = as.vect
                                 loglik = r$value$loglik, iter = r$value$iter,
                                 warnings = r$warnings)
 
+# Text labels: R's factor levels (ICU collation) and a Cox fit on a text covariate
+labels <- c("Treatment", "control", "placebo", "Placebo", "arm B", "Arm A", "arm a", "10 mg",
+            "5 mg", "2.5 mg", "high-dose", "High dose", "e", "E", "\u00e9", "\u00c9", "_x", "z")
+out$collation <- list(labels = labels, levels = levels(factor(labels)))
+x <- d[d$kind == "cox_factor", ]
+f <- coxph(Surv(time, event) ~ group, data = x)
+out$cox_factor <- list(terms = names(coef(f)), coef = unname(coef(f)), variance = as.vector(f$var))
+
 finegray <- list()
 for (k in unique(d$case[d$kind == "finegray"])) {
   x <- d[d$kind == "finegray" & d$case == k, ]

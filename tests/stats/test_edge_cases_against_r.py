@@ -3,7 +3,8 @@
 Each run draws 60 small data sets (n = 1 to 14) of the kinds that break survival code:
 times on a coarse grid with zeros and heavy ties, events and censorings at the same time,
 everything censored or everything an event, curves that sit at exactly S = 0.5, one group
-or one stratum without events, single-subject strata, separating covariates. One Rscript run
+or one stratum without events, single-subject strata, separating covariates; and random text
+labels, whose factor-level order R takes from its collation. One Rscript run
 (survival, cmprsk) answers for all of them; inodli must give the same numbers, and must raise
 an InputError exactly where R stops with an error or where coxph has no information on the
 coefficient (it reports NA, or coef 0 with variance 0 after running out of iterations).
@@ -78,6 +79,8 @@ out$binomial <- lapply(seq_len(nrow(b)), function(i) {
   t <- binom.test(b$x[i], b$n[i], b$p0[i], alternative = b$alternative[i], conf.level = b$conf[i])
   c(t$p.value, t$conf.int)
 })
+labels <- read.csv("labels.csv", stringsAsFactors = FALSE, encoding = "UTF-8")$label
+out$levels <- levels(factor(labels))
 write_json(out, "out.json", digits = NA, auto_unbox = TRUE, na = "string")
 """
 
@@ -131,7 +134,11 @@ def cases_and_r() -> tuple[dict[str, pd.DataFrame], pd.DataFrame, dict[str, Any]
         ],
         columns=["x", "n", "p0", "alternative", "conf"],
     )
-    answer = run_r(SCRIPT, {"d": pd.concat(frames), "binom": binom})
+    alphabet = list("aAbBeEzZ _-.,()/+129\u00e9\u00c9\u00e4\u00d6")
+    labels = sorted({"".join(rng.choice(alphabet, rng.integers(1, 5))) for _ in range(150)})
+    frames_in = {"d": pd.concat(frames), "binom": binom, "labels": pd.DataFrame({"label": labels})}
+    answer = run_r(SCRIPT, frames_in)
+    answer["labels"] = labels
     return {str(f["case"].iloc[0]): f for f in frames}, binom, answer
 
 
@@ -259,3 +266,10 @@ def test_exact_binomial_test_equals_binom_test_at_the_edges(cases_and_r: Any) ->
         alternative = "two-sided" if row.alternative == "two.sided" else row.alternative
         test = exact_binomial_test(row.x, row.n, row.p0, alternative, confidence_level=row.conf)
         assert_close([test.p_value, test.ci.lower, test.ci.upper], want)
+
+
+def test_text_group_labels_come_in_rs_factor_level_order(cases_and_r: Any) -> None:
+    _, _, answer = cases_and_r
+    labels = answer["labels"]
+    test = logrank_test(np.arange(1.0, len(labels) + 1), np.ones(len(labels)), labels[::-1])
+    assert test.groups == answer["levels"]

@@ -202,3 +202,21 @@ def test_cox_out_of_iterations_reports_what_coxph_reports() -> None:
     assert_close(fit.coef, want["coef"], rel=1e-9)
     assert_close(fit.loglik, want["loglik"], rel=1e-12)
     assert_close(fit.variance.ravel(), want["variance"], rel=1e-9)
+
+
+def test_text_labels_are_ordered_as_r_orders_factor_levels() -> None:
+    # R (ICU collation): small before capital letters, "control" before "Treatment"; numpy's
+    # code-point order put every capital first
+    want = _reference()["collation"]
+    labels = want["labels"]
+    test = logrank_test(np.arange(1.0, len(labels) + 1), np.ones(len(labels)), labels)
+    assert test.groups == want["levels"]
+
+
+def test_cox_reference_level_of_a_text_covariate_is_rs() -> None:
+    data = _case("cox_factor", "mixed_case_levels")
+    want = _reference()["cox_factor"]
+    fit = cox_ph(data["time"], data["event"], data[["group"]])
+    assert list(fit.terms) == want["terms"] == ["groupplacebo", "groupTreatment"]
+    assert_close(fit.coef, want["coef"], rel=1e-9)
+    assert_close(fit.variance.ravel(), want["variance"], rel=1e-9)

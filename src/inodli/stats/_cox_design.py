@@ -15,6 +15,7 @@ import pandas as pd
 
 from inodli.errors import InputError
 from inodli.stats import _cox_engine as engine
+from inodli.stats._collation import sort_labels
 from inodli.stats._validation import check_same_length
 
 FloatArray = npt.NDArray[np.float64]
@@ -74,7 +75,7 @@ def _frame_column(label: str, column: pd.Series) -> tuple[list[str], list[FloatA
     if isinstance(column.dtype, pd.CategoricalDtype):
         levels = [level for level in column.cat.categories if (column == level).any()]
     else:
-        levels = sorted(column.unique().tolist())
+        levels = sort_labels(column.unique().tolist())  # R's factor-level order
     if len(levels) < 2:
         raise InputError(
             "X", "columns that vary", f"column {label!r} has one level ({levels[0]!r})"

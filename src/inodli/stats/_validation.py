@@ -16,6 +16,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from inodli.errors import InputError
+from inodli.stats._collation import sort_labels
 
 __all__ = [
     "as_covariates",
@@ -146,8 +147,9 @@ def as_groups(
 ) -> tuple[npt.NDArray[np.int64], list[Any]]:
     """Return integer codes 0..G-1 and the sorted group labels.
 
-    Labels are sorted as numpy sorts them (numbers ascending, strings alphabetically), which is
-    R's factor order for the same values.
+    Labels are in R's factor-level order: numbers ascending, text by R's (ICU) collation
+    (small before capital letters, "control" before "Treatment"), a pandas categorical in
+    its category order.
     """
     raw = _one_dimensional(group, name)
     check_same_length({"time": n, name: raw.size})
@@ -169,6 +171,7 @@ def as_groups(
         raise InputError(
             name, "labels of one comparable type (all numbers or all strings)", "mixed types"
         ) from None
+    labels, codes = _in_r_level_order(labels, codes.ravel(), group)
     if labels.size < min_levels:
         raise InputError(
             name,
@@ -176,6 +179,28 @@ def as_groups(
             f"{labels.size} ({', '.join(map(str, labels.tolist()))})",
         )
     return codes.astype(np.int64).ravel(), labels.tolist()
+
+
+def _in_r_level_order(
+    labels: np.ndarray, codes: np.ndarray, group: Any
+) -> tuple[np.ndarray, np.ndarray]:
+    """Reorder sorted labels (and their codes) as R orders factor levels.
+
+    A pandas categorical keeps its category order (R's ``factor(x, levels = ...)``), text is
+    sorted by R's collation (:mod:`inodli.stats._collation`), numbers stay ascending.
+    """
+    values = labels.tolist()
+    dtype = getattr(group, "dtype", None)
+    if isinstance(dtype, pd.CategoricalDtype):
+        rank = {level: i for i, level in enumerate(dtype.categories)}
+        wanted = sorted(values, key=rank.__getitem__)
+    else:
+        wanted = sort_labels(values)
+    if wanted == values:
+        return labels, codes
+    position = {label: i for i, label in enumerate(wanted)}
+    new_code = np.array([position[label] for label in values], dtype=np.int64)
+    return np.array(wanted, dtype=labels.dtype), new_code[codes]
 
 
 def _small_integer_codes(raw: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
