@@ -1,4 +1,7 @@
-"""Counts for the monitoring rules (hand counts on literal frames) and the design's decision."""
+"""Counts for the monitoring rules (hand counts on literal frames) and the design's decision.
+
+Stage 1 itself (who forms it, pending patients, ties) is tested in ``test_stage1.py``.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +21,10 @@ def _frames(n: int, responders: set[int]) -> tuple[pd.DataFrame, pd.DataFrame, p
             "DLIFL": ["Y" if i <= 3 else "N" for i in range(1, n + 1)],
             "DLIDT": [T0 + pd.Timedelta(days=40) if i <= 3 else pd.NaT for i in range(1, n + 1)],
             "TRTSDT": [T0 + pd.Timedelta(days=10 * i) for i in range(1, n + 1)],
+            # consented a week before the first dose, in subject order
+            "RFICDT": [T0 + pd.Timedelta(days=10 * i - 7) for i in range(1, n + 1)],
+            "EFFFL": "Y",
+            "EOSSTT": "ONGOING",
         }
     )
     adrs = pd.DataFrame(
@@ -42,7 +49,7 @@ def _frames(n: int, responders: set[int]) -> tuple[pd.DataFrame, pd.DataFrame, p
 
 def test_it_counts_the_events_each_rule_monitors() -> None:
     counts = monitoring_counts(*_frames(12, {1, 2, 3, 5, 6, 11}))
-    # responses: 6 of 12; first 10 by first dose hold S01 S02 S03 S05 S06 -> 5
+    # responses: 6 of 12; the first 10 by consent (S01-S10) hold S01 S02 S03 S05 S06 -> 5
     assert (counts.responses, counts.evaluable, counts.stage1_responses) == (6, 12, 5)
     # VOD: S01 (twice, once counted) and S04; S05's event is not treatment-emergent
     assert (counts.vod_events, counts.vod_patients) == (2, 12)
@@ -96,3 +103,12 @@ def test_it_leaves_out_patients_whose_primary_window_is_still_open() -> None:
     adsl, _, adae = _frames(3, set())
     counts = monitoring_counts(adsl, adrs, adae, pending={"S03"})
     assert (counts.responses, counts.evaluable) == (1, 2)
+
+
+def test_it_counts_no_acute_gvhd_before_anyone_has_received_dli() -> None:
+    # early in the trial: nobody has had DLI yet (S02's aGVHD grade 3 is before any DLI)
+    adsl, adrs, adae = _frames(4, {1})
+    adsl = adsl.assign(DLIFL="N", DLIDT=pd.NaT)
+    counts = monitoring_counts(adsl, adrs, adae)
+    assert (counts.agvhd_events, counts.agvhd_patients) == (0, 0)
+    assert (counts.vod_events, counts.vod_patients) == (2, 4)

@@ -19,6 +19,8 @@ from inodli.design.trial import TrialDesign
 from inodli.design.two_stage_inference import TwoStageInference, two_stage_inference
 from inodli.errors import InputError
 from inodli.report._frames import dli_group, flag, format_p, require_columns
+from inodli.report.stage1 import Stage1Cohort, stage1_cohort
+from inodli.report.stage1 import stage1_rule as stage1_cohort_rule
 from inodli.stats.binomial import BinomialCI, BinomialTest, binomial_ci, exact_binomial_test
 
 __all__ = [
@@ -42,13 +44,8 @@ P0_JUSTIFICATION = (
 
 
 def stage1_rule(design: TrialDesign) -> str:
-    """How the stage-1 count is taken from the data, in one sentence."""
-    return (
-        f"Stage 1 is the first {design.n1} efficacy-evaluable patients in order of enrolment "
-        "(date of informed consent, ADSL.RFICDT); the stage-1 count is the CR/CRi among them. "
-        "Patients consented on the same day are not ordered further: if they straddle the end "
-        "of stage 1 and differ in response, the stage-1 count is reported as undetermined."
-    )
+    """How the stage-1 count is taken from the data (:func:`inodli.report.stage1.stage1_rule`)."""
+    return stage1_cohort_rule(design.n1)
 
 
 @dataclass(frozen=True)
@@ -58,7 +55,8 @@ class DesignAdjusted:
     ``inference`` holds the stage-wise p-value, exact confidence interval and UMVUE
     (:func:`inodli.design.two_stage_inference`) once the data show an outcome the design can
     produce; otherwise it is None and ``status`` says why. ``stage1_responders`` is the count
-    among the first ``n1`` evaluable patients by enrolment (None when undetermined).
+    of :func:`inodli.report.stage1.stage1_cohort`, the one the interim monitoring uses too
+    (None while stage 1 is incomplete or its count undetermined).
     """
 
     inference: TwoStageInference | None
@@ -201,8 +199,9 @@ def response_rate(
     Parameters
     ----------
     adsl : DataFrame
-        USUBJID and the population flag (default EFFFL, efficacy evaluable); RFICDT (the
-        enrolment date) too when ``design`` is given.
+        USUBJID and the population flag (default EFFFL, efficacy evaluable); EOSSTT and RFICDT
+        (the enrolment date) too when ``design`` is given
+        (:func:`inodli.report.stage1.stage1_cohort`).
     adrs : DataFrame
         USUBJID, PARAMCD, AVALC ('Y' = responder for the parameter).
     paramcd : str, default "CRPRIM"
@@ -214,9 +213,9 @@ def response_rate(
         Subjects left out of the denominator, e.g. those whose primary window is still open
         at an interim cut-off (:func:`inodli.report.monitoring.primary_pending`).
     design : TrialDesign, optional
-        The two-stage design the endpoint was monitored with (``TRIAL_DESIGN`` for the
-        primary endpoint): adds the design-adjusted analysis (:func:`design_adjusted_analysis`,
-        needs ``p0``).
+        The two-stage design the primary endpoint (CRPRIM among EFFFL) was monitored with
+        (``TRIAL_DESIGN``): adds the design-adjusted analysis (:func:`design_adjusted_analysis`,
+        needs ``p0``), with stage 1 taken by :func:`inodli.report.stage1.stage1_cohort`.
 
     Returns
     -------
@@ -234,71 +233,35 @@ def response_rate(
     if design is not None:
         if null is None:
             raise InputError("p0", "a null response rate for the design-adjusted test", p0)
-        # Any subject whose primary response is still unknown may yet join the evaluable
-        # population, so the design's outcome is not known until none is left.
-        waiting = len(set(exclude) & set(adsl["USUBJID"]))
-        adjusted = design_adjusted_analysis(population, responders, design, null, pending=waiting)
+        if (paramcd, population_flag) != ("CRPRIM", "EFFFL"):
+            raise InputError(
+                "design",
+                "None unless the endpoint is the primary one (paramcd CRPRIM, population EFFFL)",
+                f"a design with paramcd {paramcd!r}, population {population_flag!r}",
+            )
+        cohort = stage1_cohort(adsl, adrs, n1=design.n1, pending=exclude)
+        adjusted = design_adjusted_analysis(cohort, design, null)
     return _rate(endpoint, population_flag, len(responders), len(population), null, adjusted)
 
 
-def _stage1_count(
-    population: pd.DataFrame, responders: set[str], n1: int
-) -> tuple[int | None, str]:
-    """Responders among the first ``n1`` of ``population`` by RFICDT, or None and why."""
-    if "RFICDT" not in population.columns:
-        return None, "ADSL has no enrolment date (RFICDT), so stage 1 cannot be identified."
-    dates = pd.to_datetime(population["RFICDT"], errors="coerce")
-    if dates.isna().any():
-        return None, (
-            f"{int(dates.isna().sum())} evaluable patient(s) have no enrolment date (RFICDT), "
-            "so stage 1 cannot be identified."
-        )
-    responded = population["USUBJID"].isin(list(responders)).to_numpy()
-    order = dates.to_numpy().argsort(kind="stable")
-    dates_sorted = dates.to_numpy()[order]
-    responded_sorted = responded[order]
-    last_day = dates_sorted[n1 - 1]
-    before = int((dates_sorted < last_day).sum())
-    same_day = responded_sorted[dates_sorted == last_day]
-    taken = n1 - before
-    # Patients sharing the last stage-1 enrolment day: the count is fixed only when every
-    # choice of `taken` of them gives the same number of responders.
-    fewest = max(0, taken - int((~same_day).sum()))
-    most = min(taken, int(same_day.sum()))
-    if fewest != most:
-        day = pd.Timestamp(last_day).date()
-        return None, (
-            f"{len(same_day)} patients enrolled on {day} straddle the end of stage 1 and "
-            f"differ in response; the order of enrolment within the day is not recorded, so "
-            f"the stage-1 count is undetermined ({int(responded_sorted[:before].sum()) + fewest}"
-            f" to {int(responded_sorted[:before].sum()) + most})."
-        )
-    return int(responded_sorted[:before].sum()) + fewest, ""
-
-
 def design_adjusted_analysis(
-    population: pd.DataFrame,
-    responders: set[str],
+    cohort: Stage1Cohort,
     design: TrialDesign,
     p0: float,
     *,
-    pending: int = 0,
     confidence_level: float = 0.95,
 ) -> DesignAdjusted:
     """The stage-wise analysis of the design's outcome, once the data show one.
 
     Parameters
     ----------
-    population : DataFrame
-        The efficacy-evaluable patients (USUBJID, RFICDT), one row each.
-    responders : set of str
-        USUBJIDs of the responders among them.
+    cohort : Stage1Cohort
+        The evaluable patients, their responders, who may still become evaluable, and the
+        stage-1 count (:func:`inodli.report.stage1.stage1_cohort` with ``n1 = design.n1``).
     design : TrialDesign
         Stop after ``n1`` evaluable patients if ``r1`` or fewer respond, else treat ``n``.
     p0 : float
         Null response rate of the stage-wise test.
-    pending : int
-        Patients whose primary response is not known yet (left out of ``population``).
     confidence_level : float, default 0.95
 
     Returns
@@ -314,19 +277,29 @@ def design_adjusted_analysis(
     .. [2] Jung SH, Kim KM. Statistics in Medicine 2004;23:881-896.
     """
     n1, r1, n = design.n1, design.r1, design.n
+    if cohort.n1 != n1:
+        raise InputError("cohort", f"a stage-1 cohort of the design's n1 = {n1}", cohort.n1)
     rule = stage1_rule(design)
-    evaluable, total = len(population), len(responders)
-    if pending:
+    evaluable, total = len(cohort.evaluable), len(cohort.responders)
+    # Anyone who may still join the evaluable population changes the design's outcome, so
+    # the analysis waits until nobody is left; the stage-1 count may be known already.
+    if cohort.awaiting_assessment:
+        waiting = len(cohort.awaiting_assessment)
         return DesignAdjusted(
-            None, None, f"{pending} patient(s) still await the primary assessment.", rule
+            None, cohort.count, f"{waiting} patient(s) still await the primary assessment.", rule
         )
-    if evaluable < n1:
+    if cohort.not_yet_evaluable:
+        later = cohort.not_yet_evaluable
         return DesignAdjusted(
-            None, None, f"stage 1 is not complete ({evaluable} of {n1} evaluable).", rule
+            None,
+            cohort.count,
+            f"{len(later)} patient(s) on study may still become evaluable (no first dose or "
+            f"no response assessment yet: {', '.join(later)}).",
+            rule,
         )
-    first, why = _stage1_count(population, responders, n1)
+    first = cohort.count
     if first is None:
-        return DesignAdjusted(None, None, why, rule)
+        return DesignAdjusted(None, None, cohort.status, rule)
     counted = f"Stage 1: {first} of the first {n1} evaluable patients by enrolment responded."
     if first <= r1 and evaluable > n1:
         return DesignAdjusted(

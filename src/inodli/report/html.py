@@ -172,18 +172,8 @@ def _design_adjusted(report: StudyReport) -> list[str]:
         adjusted.rule,
         adjusted.summary(),
     ]
-    monitored = report.monitoring_counts.stage1_responses
-    if (
-        adjusted.stage1_responders is not None
-        and monitored is not None
-        and monitored != adjusted.stage1_responders
-    ):
-        lines.append(
-            f"Check: the monitoring counts take stage 1 in order of first InO dose and find "
-            f"{monitored} responders among the first {design.n1}, not "
-            f"{adjusted.stage1_responders}; the trial statistician must confirm which "
-            "patients formed stage 1."
-        )
+    # The monitoring counts take stage 1 from the same function (inodli.report.stage1), so
+    # the interim and the primary stage-1 counts cannot differ and need no check here.
     return lines
 
 
