@@ -100,6 +100,14 @@ x <- d[d$kind == "cox_factor", ]
 f <- coxph(Surv(time, event) ~ group, data = x)
 out$cox_factor <- list(terms = names(coef(f)), coef = unname(coef(f)), variance = as.vector(f$var))
 
+# Two nearly collinear covariates (kind cox_two): a fit, and NA for x2
+out$cox_two <- list()
+for (k in unique(d$case[d$kind == "cox_two"])) {
+  x <- d[d$kind == "cox_two" & d$case == k, ]
+  f <- coxph(Surv(time, event) ~ x1 + x2, data = x)
+  out$cox_two[[k]] <- list(coef = unname(coef(f)), variance = as.vector(f$var))
+}
+
 finegray <- list()
 for (k in unique(d$case[d$kind == "finegray"])) {
   x <- d[d$kind == "finegray" & d$case == k, ]

@@ -220,3 +220,21 @@ def test_cox_reference_level_of_a_text_covariate_is_rs() -> None:
     assert list(fit.terms) == want["terms"] == ["groupplacebo", "groupTreatment"]
     assert_close(fit.coef, want["coef"], rel=1e-9)
     assert_close(fit.variance.ravel(), want["variance"], rel=1e-9)
+
+
+def test_nearly_collinear_covariates_are_fitted_where_coxph_fits_them() -> None:
+    # x2 = x1 + 5e-6 noise: coxph fits both (its singularity tolerance is eps^0.75 on the
+    # information); a stricter 1e-10 pre-check refused the data before
+    data = _case("cox_two", "near_collinear")
+    want = _reference()["cox_two"]["near_collinear"]
+    fit = cox_ph(data["time"], data["event"], data[["x1", "x2"]])
+    # an ill-conditioned fit (coefficients ~1e4 of opposite sign): digits are lost in R too
+    assert_close(fit.coef, want["coef"], rel=1e-5)
+    assert_close(fit.variance.ravel(), want["variance"], rel=1e-4)
+
+
+def test_collinear_covariates_are_refused_where_coxph_gives_na() -> None:
+    data = _case("cox_two", "collinear")
+    assert np.isnan(_reference()["cox_two"]["collinear"]["coef"][1])  # R: NA for x2
+    with pytest.raises(InputError, match="'x2' is a linear combination of 'x1'"):
+        cox_ph(data["time"], data["event"], data[["x1", "x2"]])

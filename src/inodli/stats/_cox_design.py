@@ -106,10 +106,15 @@ def check_constant_columns(terms: tuple[str, ...], x: FloatArray) -> None:
 
 
 def check_collinearity(terms: tuple[str, ...], centred: FloatArray) -> None:
-    """Reject a column that is a linear combination of earlier ones (``centred``: (p, n))."""
+    """Reject a column that is a linear combination of earlier ones (``centred``: (p, n)).
+
+    The pivot tolerance is coxph's ``toler.chol`` (eps^0.75), so that data coxph still fits
+    (nearly, not exactly, collinear columns) are fitted here too and the columns it reports
+    as NA are refused.
+    """
     cross = centred @ centred.T
     norms = np.sqrt(np.diag(cross))
-    ldl = engine.ldl_decompose(cross / np.outer(norms, norms), tolerance=1e-10)
+    ldl = engine.ldl_decompose(cross / np.outer(norms, norms))
     dead = engine.singular_columns(ldl)
     if dead.size:
         j = int(dead[0])
