@@ -238,3 +238,17 @@ def test_collinear_covariates_are_refused_where_coxph_gives_na() -> None:
     assert np.isnan(_reference()["cox_two"]["collinear"]["coef"][1])  # R: NA for x2
     with pytest.raises(InputError, match="'x2' is a linear combination of 'x1'"):
         cox_ph(data["time"], data["event"], data[["x1", "x2"]])
+
+
+def test_an_infinite_hazard_ratio_limit_is_inf_without_numpy_warnings() -> None:
+    # separated_continuous: coef 19.7 with se ~8600 (R), so exp(coef + 1.96 se) is Inf in R;
+    # numpy's overflow warning escaped before (an error under -W error)
+    data = _case("cox", "separated_continuous")
+    want = _reference()["cox"]["separated_continuous"]["efron"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        warnings.simplefilter("ignore", CoxConvergenceWarning)
+        fit = cox_ph(data["time"], data["event"], data[["x1"]])
+        table = fit.summary()
+    assert np.sqrt(want["variance"]) * 1.96 + want["coef"] > 709.8  # past exp's float range
+    assert np.isinf(table["hr_upper_0.95"].iloc[0])

@@ -208,8 +208,17 @@ def evaluate(
 ) -> tuple[float, FloatArray, FloatArray]:
     """Log partial likelihood, score vector and information matrix at ``beta``.
 
-    ``beta`` is on the centred, scaled covariate scale of ``data.xt``.
+    ``beta`` is on the centred, scaled covariate scale of ``data.xt``. A step far out (monotone
+    likelihood) can overflow; the non-finite result is what the caller tests for (as coxfit6
+    does), so numpy's warnings are silenced.
     """
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        return _evaluate(data, beta, efron)
+
+
+def _evaluate(
+    data: SortedCox, beta: FloatArray, efron: bool
+) -> tuple[float, FloatArray, FloatArray]:
     xt = data.xt
     p = xt.shape[0]
     risk = np.exp(beta @ xt)

@@ -58,6 +58,11 @@ class ChiSquareTest:
         return f"ChiSquareTest(statistic={self.statistic:.6g}, df={self.df}, p_value={self.p_value:.4g})"
 
 
+def _quiet() -> Any:
+    """numpy's overflow/0-division warnings off: inf and NaN are the answers R gives there."""
+    return np.errstate(over="ignore", divide="ignore", invalid="ignore")
+
+
 def _chi_square(statistic: float, df: int) -> ChiSquareTest:
     return ChiSquareTest(float(statistic), df, float(sps.chi2.sf(statistic, df)))
 
@@ -118,11 +123,13 @@ class CoxResult:
 
     @property
     def hazard_ratio(self) -> FloatArray:
-        return np.exp(self.coef)
+        with _quiet():  # an (almost) infinite coefficient gives inf, as R's exp(coef) does
+            return np.exp(self.coef)
 
     @property
     def z(self) -> FloatArray:
-        return self.coef / self.se
+        with _quiet():  # se 0 (no information) gives NaN or inf, as in R
+            return self.coef / self.se
 
     @property
     def p_value(self) -> FloatArray:
@@ -131,11 +138,13 @@ class CoxResult:
 
     @property
     def hr_lower(self) -> FloatArray:
-        return np.exp(self.coef - self._z_crit * self.se)
+        with _quiet():
+            return np.exp(self.coef - self._z_crit * self.se)
 
     @property
     def hr_upper(self) -> FloatArray:
-        return np.exp(self.coef + self._z_crit * self.se)
+        with _quiet():
+            return np.exp(self.coef + self._z_crit * self.se)
 
     @property
     def _z_crit(self) -> float:

@@ -229,20 +229,22 @@ def fine_gray(
         raise _singular_information() from None
     variance = inverse @ sandwich_middle(data, sums) @ inverse.T
     se = np.sqrt(np.diag(variance))
-    z = beta / se
     half = float(norm.ppf(0.5 + level / 2.0))
-    table = pd.DataFrame(
-        {
-            "term": names,
-            "coef": beta,
-            "hazard_ratio": np.exp(beta),
-            "std_err": se,
-            "z": z,
-            "p_value": 2.0 * norm.sf(np.abs(z)),
-            "lower": np.exp(beta - half * se),
-            "upper": np.exp(beta + half * se),
-        }
-    )
+    # a huge coefficient or a zero variance gives inf or NaN, as in R; no numpy warnings
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        z = beta / se
+        table = pd.DataFrame(
+            {
+                "term": names,
+                "coef": beta,
+                "hazard_ratio": np.exp(beta),
+                "std_err": se,
+                "z": z,
+                "p_value": 2.0 * norm.sf(np.abs(z)),
+                "lower": np.exp(beta - half * se),
+                "upper": np.exp(beta + half * se),
+            }
+        )
     loglik_null = log_likelihood(data, np.zeros(x.shape[1]))
     lr = 2.0 * (loglik - loglik_null)
     return FineGray(
