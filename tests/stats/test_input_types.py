@@ -20,6 +20,7 @@ from inodli.stats import (
     cox_ph,
     cumulative_incidence,
     exact_binomial_test,
+    fine_gray,
     kaplan_meier,
     logrank_test,
 )
@@ -146,3 +147,13 @@ def test_confidence_level_given_as_a_string_is_refused() -> None:
     with pytest.raises(InputError) as caught:
         kaplan_meier(TIME, EVENT, conf_level="0.95")  # type: ignore[arg-type]
     assert caught.value.field == "conf_level"
+
+
+def test_fine_gray_options_accept_numpy_numbers() -> None:
+    time, status, x = [1, 2, 3, 4, 5, 6], [1, 2, 1, 0, 1, 2], [0.5, -1.0, 0.3, 1.2, -0.4, 0.8]
+    plain = fine_gray(time, status, x)
+    numpy_options = fine_gray(time, status, x, max_iter=np.int64(10), gtol=np.float32(1e-6))
+    np.testing.assert_array_equal(numpy_options.coef, plain.coef)
+    with pytest.raises(InputError) as caught:
+        fine_gray(time, status, x, max_iter=True)
+    assert caught.value.field == "max_iter"

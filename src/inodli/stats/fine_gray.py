@@ -28,6 +28,7 @@ from inodli.stats._validation import (
     as_time,
     check_cause,
     check_conf_level,
+    is_real_number,
 )
 
 __all__ = ["FineGray", "fine_gray"]
@@ -213,7 +214,7 @@ def fine_gray(
     cause_ = check_cause(cause, status_)
     level = check_conf_level(conf_level)
     for name, value, low in (("max_iter", max_iter, 0), ("gtol", gtol, 0)):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= low:
+        if not is_real_number(value) or not value >= low:
             raise InputError(name, f"a number >= {low}", value)
     kind = np.where(status_ == cause_, 1, np.where(status_ > 0, 2, 0)).astype(np.int64)
     data = prepare(time_, kind, x)
