@@ -243,6 +243,18 @@ def save_record(
         return event
 
 
+def _parts_of(record: CapturedRecord) -> list[CapturedRecord]:
+    """The captured records that the database would delete with ``record`` (CASCADE)."""
+    parts: list[CapturedRecord] = []
+    for relation in record._meta.related_objects:
+        model = relation.related_model
+        cascades = getattr(relation, "on_delete", None) is models.CASCADE
+        if cascades and isinstance(model, type) and issubclass(model, CapturedRecord):
+            rows = model._default_manager.filter(**{relation.field.name: record}).order_by("pk")
+            parts.extend(rows)
+    return parts
+
+
 def delete_record(
     record: CapturedRecord,
     user: AbstractBaseUser | AnonymousUser,
@@ -252,6 +264,9 @@ def delete_record(
     now: dt.datetime | None = None,
 ) -> AuditEvent:
     """Delete ``record`` with a reason; the audit event keeps every old value.
+
+    The records that belong to it (rows its deletion would cascade to) are deleted first, each
+    with its own audit event and the same reason.
 
     Raises :class:`ReasonRequiredError` without a reason and :class:`StaleVersionError` when the
     record changed after ``expected_version``.
@@ -265,6 +280,10 @@ def delete_record(
         current = _locked_current(record)
         if current.version != expected:
             raise StaleVersionError(current, expected)
+        # Rows that belong to the record (an AE's grades, a lab panel's results) would go with
+        # it by the database's cascade, unaudited: delete each one through here first.
+        for part in _parts_of(current):
+            delete_record(part, author, reason.strip(), now=now)
         _run_hooks("before", current, author, "delete", None, now)
         changes = {name: [value, None] for name, value in record_snapshot(current).items()}
         event = _audit(current, author, "delete", changes, reason.strip(), now)
