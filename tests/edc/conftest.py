@@ -28,6 +28,17 @@ def nurse(personas: Personas) -> Any:
 
 
 @pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    # A request or a test that activates Chinese leaves it active in this thread: every test
+    # starts and ends in the default language, so that messages never depend on test order.
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_calendar_cache() -> None:
     # Rolled-back tests reuse primary keys, so the calendar cache's audit stamps repeat.
     from inodli.edc.visits.calendar import clear_calendar_cache
