@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.urls import reverse
 from django.utils import translation
 from rest_framework.test import APIClient
 
@@ -165,13 +166,16 @@ class TestChosenLanguage(PersonaTest):
 class TestTranslatedRefusals(PersonaTest):
     def test_it_answers_an_unknown_api_address_with_a_translated_json_404(self) -> None:
         hushi = as_user(chinese("hushi", Role.NURSE))
-        for address in ("/api/subjects/abc/", "/api/subjects/1/forms/A%0AB/-1/", "/api/"):
+        odd = "/api/subjects/7022313838/forms/%06%0A%1D%C2%A4/-701610/"  # found by schemathesis
+        for address in ("/api/subjects/abc/", odd, "/api/"):
             response = hushi.get(address)
             assert response.status_code == 404
             assert response.json() == {"detail": "未找到。"}  # DRF's catalogue
             assert response["Content-Language"] == ZH
         assert as_user(self.outsider).get("/api/subjects/abc/").status_code == 403
         assert hushi.get("/api/subjects").status_code == 301  # APPEND_SLASH still applies
+        assert reverse("api:unmatched") == "/api/"  # the catch-all keeps URLs reversible
+        assert reverse("api:record", args=[1, "BODY", 2]) == "/api/subjects/1/forms/BODY/2/"
 
     def test_it_gives_drf_messages_from_drf_s_catalogue(self) -> None:
         hushi = chinese("hushi", Role.NURSE)

@@ -33,5 +33,6 @@ urlpatterns = [
     path("queries/<int:pk>/close/", views.QueryStep.as_view(step="close"), name="close"),
     path("queries/<int:pk>/reopen/", views.QueryStep.as_view(step="reopen"), name="reopen"),
     # Last: only with the trailing slash, so that APPEND_SLASH still redirects /api/subjects.
-    re_path(r"^(?:.*/)?$", views.Unmatched.as_view(), name="unmatched"),
+    # [\s\S] also matches a newline in an id; an inline (?s) flag would break every reverse().
+    re_path(r"^(?:[\s\S]*/)?$", views.Unmatched.as_view(), name="unmatched"),
 ]
