@@ -159,3 +159,15 @@ def test_the_page_speaks_the_users_language(db, client) -> None:
     page = response.content.decode()
     assert "<h1>数据交换</h1>" in page
     assert "格式：应为 odm、csv 之一；收到的是 &#x27;xls&#x27;" in page
+
+
+@pytest.mark.parametrize(
+    ("persona", "shown"),
+    [("data_manager", True), ("statistician", True), ("nurse", False), ("monitor", False)],
+)
+def test_the_navigation_links_the_exchange_page_for_those_who_may_use_it(
+    personas, client, persona, shown
+) -> None:
+    client.force_login(getattr(personas, persona))
+    page = client.get("/visits/").content.decode()
+    assert ('href="/governance/exchange/"' in page) is shown
