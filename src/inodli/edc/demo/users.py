@@ -30,6 +30,7 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("datamanager", "demo-datamanager", Role.DATA_MANAGER, "Sun Yu"),
     DemoUser("monitor", "demo-monitor", Role.MONITOR, "Liu Yang"),
     DemoUser("statistician", "demo-statistician", Role.STATISTICIAN, "Zhou Min"),
+    DemoUser("admin", "demo-admin", Role.ADMINISTRATOR, "Xu Jing"),
 )
 
 
