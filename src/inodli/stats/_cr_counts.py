@@ -47,6 +47,18 @@ def chunks(n: int, size: int | None = None) -> Iterator[slice]:
         yield slice(start, min(start + size, n))
 
 
+def running_buffer(first: npt.NDArray[np.float64] | np.float64, m: int) -> FloatArray:
+    """A buffer for a running product or sum over m more times that starts from ``first``.
+
+    Column 0 holds ``first``; the caller writes the m factors or terms into ``[..., 1:]`` and
+    accumulates in place, so that ``[..., :-1]`` is the value just before each time and
+    ``[..., 1:]`` just after, exactly as one pass over all times would give them.
+    """
+    buffer = np.empty((*np.shape(first), m + 1))
+    buffer[..., 0] = first
+    return buffer
+
+
 def event_kind(status: npt.NDArray[np.int64], cause: int) -> npt.NDArray[np.uint8]:
     """0 = censored, 1 = an event of ``cause``, 2 = an event of another (competing) cause."""
     kind = np.empty(status.size, dtype=np.uint8)

@@ -51,8 +51,6 @@ def tied_events(d: FloatArray, n: FloatArray) -> FloatArray:
     Where ``d`` is 0 or 1 the correction is exactly 1 (``(d - 1)/(n - 1)`` is 0 or multiplies
     0), so no branch is needed; ``n - 1`` is kept >= 1 for the risk set of one.
     """
-    if d.size == 0 or d.max() <= 1.0:  # no tied events: the factor is 1 everywhere
-        return d
     return d * (1.0 - (d - 1.0) / np.maximum(n - 1.0, 1.0))
 
 
@@ -78,8 +76,9 @@ class CmprskVariance:
     competing events (skipped where ``S(t) = 0``). ``Var F(t) = v1 + F^2 v3 - 2 F v2``, taken at
     the events of the cause (the value at a competing-only time would be the same).
 
-    With ``u = F/S`` and ``W = w_cause + w_competing`` the increments are
-    ``v1: u^2 W + (2u + 1) w_cause``, ``v2: (u W + w_cause)/S``, ``v3: W/S^2``.
+    With ``W = w_cause + w_competing`` and ``y = w_cause / S`` the increments are
+    ``v3: W/S^2``, ``v2: F v3 + y``, ``v1: F (v2 + y) + w_cause`` (the same sums as
+    ``b^2 w``, ``a b w``, ``a^2 w``, written with fewer passes).
     """
 
     def __init__(self) -> None:
@@ -95,31 +94,28 @@ class CmprskVariance:
         f: FloatArray,
         jumps: IntArray,
     ) -> FloatArray:
-        if s_after.size and s_after[-1] > 0:  # S is still > 0: no competing event is skipped
+        untied = d.max() <= 1.0  # at most one event per time: every tie factor is 1
+        cause = d1 if untied else tied_events(d1, n)
+        if s_after[-1] > 0:  # S is still > 0: no competing event is skipped
             inv_s = 1.0 / s_after
-            competing = tied_events(d - d1, n)
+            every = d if untied else cause + tied_events(d - d1, n)
         else:
             alive = s_after > 0
             inv_s = alive / (s_after + ~alive)
-            competing = tied_events(d - d1, n) * alive
+            every = cause + tied_events(d - d1, n) * alive
         scale = s_before / n
-        scale *= scale
-        w_cause = tied_events(d1, n) * scale
-        w_all = competing * scale
-        w_all += w_cause
-        u = inv_s * f
-        v = np.empty((3, n.size))
-        np.multiply(u, u, out=v[0])
-        v[0] *= w_all
-        u2 = 2.0 * u
-        u2 += 1.0
-        u2 *= w_cause
-        v[0] += u2
-        np.multiply(u, w_all, out=v[1])
-        v[1] += w_cause
-        v[1] *= inv_s
-        np.multiply(inv_s, inv_s, out=v[2])
-        v[2] *= w_all
+        scale *= scale  # S(t-)^2 / n^2
+        w_cause = cause * scale
+        w_all = every * scale
+        y = inv_s * w_cause
+        v = np.empty((3, n.size))  # rows: v1, v2, v3 increments
+        np.multiply(inv_s, w_all, out=v[2])
+        v[2] *= inv_s
+        np.multiply(f, v[2], out=v[1])
+        v[1] += y
+        np.add(v[1], y, out=v[0])
+        v[0] *= f
+        v[0] += w_cause
         self.sums.extend(v)
         at = np.take(f, jumps)
         picked = np.take(v, jumps, axis=1)

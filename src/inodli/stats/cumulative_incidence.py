@@ -16,7 +16,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.stats import norm
 
-from inodli.stats._cr_counts import TieCounts, chunks, event_kind, tie_counts
+from inodli.stats._cr_counts import TieCounts, chunks, event_kind, running_buffer, tie_counts
 from inodli.stats._cr_variance import ESTIMATORS
 from inodli.stats._validation import (
     as_groups,
@@ -166,9 +166,10 @@ def _bounds(
         se = np.sqrt(np.where(variance >= 0.0, variance, np.nan))  # negative: no interval
     if conf_type == "plain":
         return np.clip(estimate - z * se, 0.0, 1.0), np.clip(estimate + z * se, 0.0, 1.0)
-    inside = (estimate > 0) & (estimate < 1)
-    everywhere = bool(inside.all())  # usually: F is 0 or 1 only in degenerate data
-    safe = estimate if everywhere else np.where(inside, estimate, 0.5)
+    # usually 0 < F < 1 at every jump of the cause (F = 1 only where everyone had the event)
+    everywhere = bool(estimate.size == 0 or (estimate.min() > 0 and estimate.max() < 1))
+    inside = None if everywhere else (estimate > 0) & (estimate < 1)
+    safe = estimate if inside is None else np.where(inside, estimate, 0.5)
     if conf_type == "log":
         scale = np.exp(z * se / safe)
         lower, upper = estimate / scale, np.minimum(estimate * scale, 1.0)
@@ -177,7 +178,7 @@ def _bounds(
         power = np.exp(z * se / (safe * log_f))
         # F^(1/p) and F^p as exp(log F / p) and exp(p log F): one log for three powers
         lower, upper = np.exp(log_f / power), np.exp(log_f * power)
-    if everywhere:
+    if inside is None:
         return lower, upper
     return np.where(inside, lower, estimate), np.where(inside, upper, estimate)
 
@@ -206,8 +207,11 @@ def _estimate(
 ) -> CumulativeIncidence:
     counts = _table_counts(time, status, cause)
     n_censor, n_event, n_competing = counts.counts.astype(np.int64, copy=False)
-    n_risk = counts.counts.sum(axis=0, dtype=np.int64)
-    np.cumsum(n_risk[::-1], out=n_risk[::-1])
+    if counts.counts.dtype == np.uint8:  # every time distinct: one observation per row
+        n_risk = np.arange(counts.time.size, 0, -1, dtype=np.int64)
+    else:
+        n_risk = counts.counts.sum(axis=0, dtype=np.int64)
+        np.cumsum(n_risk[::-1], out=n_risk[::-1])
     # The estimate, its variance and bounds change only at events of the cause. They are
     # computed over the rows with events, block by block (running sums and products carried
     # over), kept at the events of the cause, and then spread over the rows of the table.
@@ -215,7 +219,7 @@ def _estimate(
     n_jumps = int(np.count_nonzero(n_event))
     at_jumps = np.zeros((4, n_jumps + 1))  # estimate, variance, lower, upper; 0 before any
     variance_of = ESTIMATORS[variance]()
-    s_last, f_last, filled = 1.0, 0.0, 1
+    s_last, f_last, filled = np.float64(1.0), np.float64(0.0), 1
     z = float(norm.ppf(0.5 + conf_level / 2.0))
     for part in chunks(events.size):
         rows = events[part]
@@ -223,22 +227,23 @@ def _estimate(
         cause_events = np.take(n_event, rows)
         d1 = cause_events.astype(np.float64)
         d = d1 + np.take(n_competing, rows)
-        s_after = 1.0 - d / n
-        s_after[0] *= s_last  # the product continues exactly as one cumprod over all rows
-        np.cumprod(s_after, out=s_after)
-        s_before = np.empty_like(s_after)
-        s_before[0] = s_last
-        s_before[1:] = s_after[:-1]
-        f = s_before * d1
+        # all-cause Kaplan-Meier just before and just after each time, continuing the product
+        survival = running_buffer(s_last, n.size)
+        s_before, s_after = survival[:-1], survival[1:]
+        np.divide(d, n, out=s_after)
+        np.subtract(1.0, s_after, out=s_after)
+        np.cumprod(survival, out=survival)
+        incidence = running_buffer(f_last, n.size)
+        f = incidence[1:]
+        np.multiply(s_before, d1, out=f)
         f /= n
-        f[0] += f_last
-        np.cumsum(f, out=f)
+        np.cumsum(incidence, out=incidence)
         jumps = np.flatnonzero(cause_events != 0)
         block = at_jumps[:, filled : filled + jumps.size]
         np.take(f, jumps, out=block[0], mode="clip")  # clip: unbuffered; jumps are valid
         block[1] = variance_of(n, d1, d, s_before, s_after, f, jumps)
         block[2], block[3] = _bounds(block[0], block[1], z, conf_type)
-        s_last, f_last, filled = float(s_after[-1]), float(f[-1]), filled + jumps.size
+        s_last, f_last, filled = survival[-1], incidence[-1], filled + jumps.size
     # row i of the table shows the values at the last event of the cause on or before it
     spread = np.empty((4, n_risk.size))
     last_jump = 0

@@ -16,7 +16,8 @@ import numpy.typing as npt
 from scipy.stats import chi2
 
 from inodli.errors import InputError
-from inodli.stats._cr_counts import chunks, event_kind, tie_counts
+from inodli.stats import _cr_counts
+from inodli.stats._cr_counts import chunks, event_kind, running_buffer, tie_counts
 from inodli.stats._validation import as_groups, as_status, as_time, check_cause
 
 __all__ = ["GrayTest", "gray_test"]
@@ -69,6 +70,7 @@ class _GroupCounts:
     cause: npt.NDArray[np.int64] | npt.NDArray[np.uint8]
     other: npt.NDArray[np.int64] | npt.NDArray[np.uint8]
     events: npt.NDArray[np.intp]  # the times (columns) with an event of any cause
+    distinct: bool  # every time distinct: no tied events anywhere
 
 
 def _group_counts(
@@ -78,26 +80,23 @@ def _group_counts(
     for part in chunks(time.size):
         np.multiply(codes[part], 3, out=code[part], casting="unsafe")
         code[part] += kind[part]
-    by_kind = tie_counts(time, code, 3 * n_groups).counts.reshape(n_groups, 3, -1)
-    at_risk = by_kind.sum(axis=1, dtype=np.int64)  # ending at t_j, then still there at t_j
-    np.cumsum(at_risk[:, ::-1], axis=1, out=at_risk[:, ::-1])
+    counts = tie_counts(time, code, 3 * n_groups).counts
+    by_kind = counts.reshape(n_groups, 3, -1)
     cause, other = by_kind[:, 1], by_kind[:, 2]
-    with_events = np.empty(at_risk.shape[1], dtype=bool)
+    n_times = int(counts.shape[1])
+    # at risk: observations of the group ending at t_j or later (a reversed running sum)
+    at_risk = np.empty((n_groups, n_times), dtype=np.int64)
+    for g in range(n_groups):
+        ending = at_risk[g]
+        np.add(by_kind[g, 0], by_kind[g, 1], out=ending, dtype=np.int64)
+        ending += by_kind[g, 2]
+        np.cumsum(ending[::-1], out=ending[::-1])
+    with_events = np.empty(n_times, dtype=np.bool_)
     for part in chunks(with_events.size):
         np.any((cause[:, part] | other[:, part]) != 0, axis=0, out=with_events[part])
-    return _GroupCounts(at_risk, cause, other, np.flatnonzero(with_events))
-
-
-def _carried(first: FloatArray, m: int) -> FloatArray:
-    """A buffer for a running product or sum over m more times that starts from ``first``.
-
-    Column 0 holds ``first``; the caller writes the m factors or terms into ``[..., 1:]`` and
-    accumulates in place, so that ``[..., :-1]`` is the value just before each time and
-    ``[..., 1:]`` just after, as one pass over all times would give them.
-    """
-    buffer = np.empty((*first.shape, m + 1))
-    buffer[..., 0] = first
-    return buffer
+    return _GroupCounts(
+        at_risk, cause, other, np.flatnonzero(with_events), counts.dtype == np.uint8
+    )
 
 
 class _StratumScore:
@@ -115,7 +114,7 @@ class _StratumScore:
         self.rho = rho
         self.km = np.ones(n_groups)
         self.cif = np.zeros(n_groups)
-        self.pooled = np.zeros(1)
+        self.pooled = np.float64(0.0)
         self.c = np.zeros((kept, n_groups))
         self.score = np.zeros(kept)
         self.variance = np.zeros((kept, kept))
@@ -123,15 +122,19 @@ class _StratumScore:
         self.v3 = np.zeros(n_groups)
         self.diagonal = np.arange(kept)
 
-    def add(self, rs: FloatArray, d1: FloatArray, d2: FloatArray) -> None:
-        """One block of event times: at risk, cause and other events, shape (G, m)."""
+    def add(self, rs: FloatArray, d1: FloatArray, d2: FloatArray, *, tied: bool = True) -> None:
+        """One block of event times: at risk, cause and other events, shape (G, m).
+
+        ``tied=False`` promises at most one event per time (every time distinct).
+        """
         kept, m = self.c.shape[0], rs.shape[1]
-        present = rs > 0
-        # every group still followed (the usual case): no guard against empty risk sets
-        everyone = bool(present.all())
-        safe_rs = rs if everyone else rs + ~present  # 1 where nobody is at risk
+        # every group still followed (the usual case): no guard against empty risk sets; the
+        # number at risk only falls, so the block's last column decides
+        everyone = rs[:, -1].min() > 0
+        present = rs > 0 if not everyone else None
+        safe_rs = rs if present is None else rs + ~present  # 1 where nobody is at risk
         # all-cause Kaplan-Meier and cumulative incidence of the cause, per group
-        km = _carried(self.km, m)
+        km = running_buffer(self.km, m)
         km_before, km_after = km[:, :-1], km[:, 1:]
         np.add(d1, d2, out=km_after)
         km_after /= safe_rs
@@ -140,17 +143,17 @@ class _StratumScore:
         # 1/h_k = S_k(t-)/n_k, h_k = n_k/S_k(t-): the subdistribution risk set R_k divided by
         # 1 - F_k(t-); 0 for a group nobody of which is left
         inverse_h = km_before / safe_rs
-        if everyone:
+        if present is None:
             h = 1.0 / inverse_h
         else:
             h = rs / (km_before + (km_before == 0))
             inverse_h *= present
-        cif = _carried(self.cif, m)
+        cif = running_buffer(self.cif, m)
         np.multiply(d1, inverse_h, out=cif[:, 1:])
         np.cumsum(cif, axis=1, out=cif)
         total_h = h.sum(axis=0)
         nd1 = d1.sum(axis=0)
-        pooled = _carried(self.pooled, m)[0]  # Gray's pooled F^0
+        pooled = running_buffer(self.pooled, m)  # Gray's pooled F^0
         jump = nd1 / total_h  # dF^0
         pooled[1:] = jump
         np.cumsum(pooled, out=pooled)
@@ -168,7 +171,7 @@ class _StratumScore:
         if weight is not None:
             share *= weight
         # einsum, not BLAS: these skinny products are too small to be worth threads
-        if not np.isfinite(share).all():  # absent groups (no one at risk) add 0
+        if present is not None and not np.isfinite(share).all():  # absent groups add 0
             observed = d1[:kept] if weight is None else weight * d1[:kept]
             terms = observed - share * risk_sets[:kept]
             self.score += np.where(present[:kept], terms, 0.0).sum(axis=1)
@@ -184,13 +187,16 @@ class _StratumScore:
         a = (wh / total_h)[:, None, :] * h[None, :, :]
         np.negative(a, out=a)
         a[self.diagonal, self.diagonal] += wh
-        c = _carried(self.c, m)
-        np.multiply(a, kappa, out=c[..., 1:])
-        np.cumsum(c, axis=2, out=c)
+        # rows of a (and so of c) sum to 0: the last column follows from the others
+        c = running_buffer(self.c, m)
+        np.multiply(a[:, :kept], kappa, out=c[:, :kept, 1:])
+        np.cumsum(c[:, :kept], axis=2, out=c[:, :kept])
+        np.sum(c[:, :kept], axis=1, out=c[:, kept])
+        np.negative(c[:, kept], out=c[:, kept])
         c = c[..., 1:]
 
         survivors = 1.0 - pooled[1:]  # 1 - F^0(t)
-        if km_after[:, -1].min() > 0 and nd1.max() <= 1 and d2.max() <= 1:
+        if km_after[:, -1].min() > 0 and not (tied and (nd1.max() > 1 or d2.max() > 1)):
             # no tied events and no curve at 0: no case distinctions (cmprsk's crstm)
             ratio = survivors / km_after
             t4 = 1.0 - ratio
@@ -200,7 +206,7 @@ class _StratumScore:
             t3 = inverse_h * jump
         else:
             t4, t3, g = _terms_with_ties(
-                present, safe_rs, km_before, km_after, d2, nd1, total_h, survivors
+                rs > 0, safe_rs, km_before, km_after, d2, nd1, total_h, survivors
             )
         # b_t = a_t - t4 c_t, in place of a
         b = a
@@ -216,7 +222,7 @@ class _StratumScore:
         self.v3 += t3.sum(axis=1)
         self.km = km_after[:, -1].copy()
         self.cif = cif[:, -1].copy()
-        self.pooled = pooled[-1:].copy()
+        self.pooled = pooled[-1]
         self.c = c[..., -1].copy()
 
     def result(self) -> tuple[FloatArray, FloatArray]:
@@ -264,13 +270,16 @@ def _take_rows(
 @np.errstate(all="ignore")
 def _stratum_score(counts: _GroupCounts, rho: float) -> tuple[FloatArray, FloatArray]:
     """Score (G-1,) and variance (G-1, G-1) of Gray's test within one stratum."""
-    state = _StratumScore(counts.at_risk.shape[0], rho)
-    for part in chunks(counts.events.size):
+    n_groups = counts.at_risk.shape[0]
+    state = _StratumScore(n_groups, rho)
+    # blocks of about CHUNK values per array, whatever the number of groups
+    for part in chunks(counts.events.size, max(_cr_counts.CHUNK // n_groups, 1)):
         rows = counts.events[part]
         state.add(
             _take_rows(counts.at_risk, rows),
             _take_rows(counts.cause, rows),
             _take_rows(counts.other, rows),
+            tied=not counts.distinct,
         )
     return state.result()
 
