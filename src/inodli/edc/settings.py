@@ -34,17 +34,17 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "rest_framework",  # its zh-Hans catalogue for the API's own messages
     "inodli.edc.core",
     "inodli.edc.subjects",
     "inodli.edc.visits",
-]
-# The clinical-form apps join once they have an AppConfig and a first migration (they are
-# built in parallel with this foundation).
-INSTALLED_APPS += [
-    f"inodli.edc.{name}"
-    for name in ("treatment", "assessments", "safety", "analysis", "governance", "accounts")
-    if (BASE_DIR / name / "apps.py").exists()
-    and any((BASE_DIR / name / "migrations").glob("0001_*.py"))
+    "inodli.edc.treatment",
+    "inodli.edc.assessments",
+    "inodli.edc.safety",
+    "inodli.edc.analysis",
+    "inodli.edc.governance",
+    "inodli.edc.accounts",
+    "inodli.edc.api",  # no models; listed for its message catalogue
 ]
 
 MIDDLEWARE = [

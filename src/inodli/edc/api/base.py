@@ -22,7 +22,7 @@ from inodli.edc.api.schema import LocalisedAutoSchema
 from inodli.edc.api.serializers import DetailSerializer
 from inodli.edc.core.roles import can_read
 
-__all__ = ["DENIED", "IsStudyMember", "StudyAPIView"]
+__all__ = ["DENIED", "IsStudyMember", "PasswordChanged", "StudyAPIView"]
 
 DENIED = {401: DetailSerializer, 403: DetailSerializer, 404: DetailSerializer}
 
@@ -36,6 +36,22 @@ class IsStudyMember(BasePermission):
         return bool(request.user and request.user.is_authenticated and can_read(request.user))
 
 
+class PasswordChanged(BasePermission):
+    """A password an administrator set (new account, reset) opens nothing until its owner
+    replaces it on the password page: the pages redirect there, the API refuses."""
+
+    message = gettext_lazy(
+        "Your password was set by an administrator: change it on the password page "
+        "(/accounts/password/) before using the API."
+    )
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        from inodli.edc.accounts.services import must_change_password
+
+        user = request.user
+        return not (user and user.is_authenticated and must_change_password(user))
+
+
 class StudyAPIView(APIView):
     """Base of the API views: authentication, permission, JSON, and the response language.
 
@@ -46,7 +62,7 @@ class StudyAPIView(APIView):
     """
 
     authentication_classes = (SessionAuthentication, BasicAuthentication)
-    permission_classes = (IsStudyMember,)
+    permission_classes = (IsStudyMember, PasswordChanged)
     renderer_classes = (JSONRenderer,)
     parser_classes = (JSONParser,)
     schema: LocalisedAutoSchema | None = LocalisedAutoSchema()
