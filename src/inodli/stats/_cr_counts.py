@@ -37,7 +37,7 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 UIntArray = npt.NDArray[np.uint64]
 
-CHUNK = 1 << 14
+CHUNK = 1 << 15
 
 
 def chunks(n: int, size: int | None = None) -> Iterator[slice]:
@@ -102,7 +102,16 @@ def _by_counting(
     time: FloatArray, code: npt.NDArray[np.integer], n_codes: int, top: int
 ) -> TieCounts:
     width = top + 1
-    flat = np.bincount(code * width + time.astype(np.int64), minlength=n_codes * width)
+    cells = n_codes * width
+    if cells <= 4 * CHUNK:  # a small table (days, weeks): add up block by block
+        flat = np.zeros(cells, dtype=np.int64)
+        for part in chunks(time.size):
+            key = code[part].astype(np.int64)
+            key *= width
+            key += time[part].astype(np.int64)
+            flat += np.bincount(key, minlength=cells)
+    else:
+        flat = np.bincount(code.astype(np.int64) * width + time.astype(np.int64), minlength=cells)
     table = flat.reshape(n_codes, width)
     present = np.flatnonzero(table.any(axis=0))
     return TieCounts(present.astype(np.float64), np.take(table, present, axis=1))
@@ -208,7 +217,7 @@ def tie_counts(time: FloatArray, code: npt.NDArray[np.integer], n_codes: int) ->
     """
     top = _whole_number_range(time)
     if top is not None:
-        return _by_counting(time, code.astype(np.int64, copy=False), n_codes, top)
+        return _by_counting(time, code, n_codes, top)
     packed = _order_keys(time, code, n_codes)
     if packed is None:
         return _by_argsort(time, code, n_codes)

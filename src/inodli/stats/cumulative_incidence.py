@@ -251,7 +251,7 @@ def _estimate(
         index = np.cumsum(n_event[part] != 0)
         index += last_jump
         for column, values in zip(spread, at_jumps, strict=True):
-            np.take(values, index, out=column[part], mode="clip")
+            np.take(values, index, out=column[part], mode="clip")  # clip: unbuffered
         last_jump = int(index[-1])
     table = pd.DataFrame(
         {

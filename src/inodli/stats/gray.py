@@ -120,7 +120,6 @@ class _StratumScore:
         self.variance = np.zeros((kept, kept))
         self.v2 = np.zeros((kept, n_groups))
         self.v3 = np.zeros(n_groups)
-        self.diagonal = np.arange(kept)
 
     def add(self, rs: FloatArray, d1: FloatArray, d2: FloatArray, *, tied: bool = True) -> None:
         """One block of event times: at risk, cause and other events, shape (G, m).
@@ -186,7 +185,8 @@ class _StratumScore:
         wh = h[:kept] if weight is None else weight * h[:kept]
         a = (wh / total_h)[:, None, :] * h[None, :, :]
         np.negative(a, out=a)
-        a[self.diagonal, self.diagonal] += wh
+        for i in range(kept):
+            a[i, i] += wh[i]
         # rows of a (and so of c) sum to 0: the last column follows from the others
         c = running_buffer(self.c, m)
         np.multiply(a[:, :kept], kappa, out=c[:, :kept, 1:])
@@ -196,18 +196,22 @@ class _StratumScore:
         c = c[..., 1:]
 
         survivors = 1.0 - pooled[1:]  # 1 - F^0(t)
-        if km_after[:, -1].min() > 0 and not (tied and (nd1.max() > 1 or d2.max() > 1)):
-            # no tied events and no curve at 0: no case distinctions (cmprsk's crstm)
+        # crstm's terms for events of the cause, t4 = 1 - (1 - F^0(t))/S_k(t) and
+        # t3 = S_k(t-) dN(t) / (H n_k), and for competing events g = u4^2 u3 with
+        # u4 = (1 - F^0(t))/S_k(t), u3 = S_k(t-)^2 d2_k / n_k^2; where S_k(t) = 0, t4 = 1, g = 0
+        if km_after[:, -1].min() > 0:  # S_k only falls: the block's last column decides
             ratio = survivors / km_after
-            t4 = 1.0 - ratio
-            g = ratio * inverse_h
-            g *= g
-            g *= d2
-            t3 = inverse_h * jump
         else:
-            t4, t3, g = _terms_with_ties(
-                rs > 0, safe_rs, km_before, km_after, d2, nd1, total_h, survivors
-            )
+            alive = km_after > 0
+            ratio = survivors / (km_after + ~alive)
+            ratio *= alive
+        t4 = 1.0 - ratio
+        g = ratio * inverse_h
+        g *= g
+        g *= d2
+        t3 = inverse_h * jump
+        if tied:
+            _correct_for_ties(t3, g, nd1, d2, total_h, km_before, safe_rs)
         # b_t = a_t - t4 c_t, in place of a
         b = a
         b -= t4 * c
@@ -232,29 +236,28 @@ class _StratumScore:
         return self.score, self.variance + end
 
 
-def _terms_with_ties(
-    present: npt.NDArray[np.bool_],
-    safe_rs: FloatArray,
-    km_before: FloatArray,
-    km_after: FloatArray,
-    d2: FloatArray,
+def _correct_for_ties(
+    t3: FloatArray,
+    g: FloatArray,
     nd1: FloatArray,
+    d2: FloatArray,
     total_h: FloatArray,
-    survivors: FloatArray,
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """t4, t3 and g with tied events and curves that reach 0 (all of cmprsk's crstm cases)."""
-    alive = km_after > 0
-    safe_km = np.where(alive, km_after, 1.0)
-    # events of the cause
-    t4 = np.where(alive, 1.0 - survivors / safe_km, 1.0)
-    tie = np.where(nd1 > 1, 1.0 - (nd1 - 1.0) / (total_h * km_before - 1.0), 1.0)
-    t3 = np.where(present & (nd1 > 0), tie * km_before * nd1 / (total_h * safe_rs), 0.0)
-    # competing events
-    competing = present & (d2 > 0) & alive
-    u4 = np.where(competing, survivors / safe_km, 0.0)
-    tie2 = np.where(d2 > 1, 1.0 - (d2 - 1.0) / (safe_rs - 1.0), 1.0)
-    u3 = np.where(competing, tie2 * km_before**2 * d2 / safe_rs**2, 0.0)
-    return t4, t3, u4**2 * u3
+    km_before: FloatArray,
+    safe_rs: FloatArray,
+) -> None:
+    """crstm's hypergeometric corrections, in place, at the times shared by several events.
+
+    Events of the cause: ``1 - (dN - 1)/(H S_k(t-) - 1)``; competing events of group k:
+    ``1 - (d2_k - 1)/(n_k - 1)``. Ties are few, so only their columns are touched.
+    """
+    tied = np.flatnonzero(nd1 > 1)
+    if tied.size:
+        factor = 1.0 - (nd1[tied] - 1.0) / (total_h[tied] * km_before[:, tied] - 1.0)
+        part = t3[:, tied]
+        t3[:, tied] = part * np.where(part != 0, factor, 1.0)  # groups nobody is left in: 0
+    rows, columns = np.nonzero(d2 > 1)
+    if rows.size:
+        g[rows, columns] *= 1.0 - (d2[rows, columns] - 1.0) / (safe_rs[rows, columns] - 1.0)
 
 
 def _take_rows(
