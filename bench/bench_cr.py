@@ -173,7 +173,9 @@ def _rows(
     return rows
 
 
-def _one_dataset(n: int, label: str, data: SurvivalData, use_r: bool) -> list[dict[str, object]]:
+def _one_dataset(
+    n: int, label: str, data: SurvivalData, use_r: bool, peers: bool
+) -> list[dict[str, object]]:
     time, status, group, x = data.time, data.status, data.group, data.x
     repeats, peer_repeats = _repeats(n, peer=False), _repeats(n, peer=True)
     floor = median_seconds(lambda: np.cumsum(time[np.argsort(time)]), repeats)
@@ -188,7 +190,7 @@ def _one_dataset(n: int, label: str, data: SurvivalData, use_r: bool) -> list[di
 
     cif_s = median_seconds(ours_cif, repeats)
     gray_s = median_seconds(ours_gray, repeats)
-    peers_cif, skipped = _peers_cif(time, status)
+    peers_cif, skipped = _peers_cif(time, status) if peers else ({}, {})
     peers_gray: dict[str, float] = {}
     if use_r:
         peers_cif["R cmprsk cuminc"] = r_median_seconds(
@@ -216,14 +218,18 @@ def _one_dataset(n: int, label: str, data: SurvivalData, use_r: bool) -> list[di
 
 
 def run(
-    sizes: list[int], *, with_r: bool = True, datasets: list[str] | None = None
+    sizes: list[int],
+    *,
+    with_r: bool = True,
+    datasets: list[str] | None = None,
+    peers: bool = True,
 ) -> list[dict[str, object]]:
     """Time every tool at each size on each data set; one row per (benchmark, n, tool)."""
-    use_r = with_r and r_available("cmprsk")
+    use_r = peers and with_r and r_available("cmprsk")
     rows: list[dict[str, object]] = []
     for n in sizes:
         for label in datasets or list(DATASETS):
-            rows += _one_dataset(n, label, DATASETS[label](n), use_r)
+            rows += _one_dataset(n, label, DATASETS[label](n), use_r, peers)
     return rows
 
 
@@ -280,6 +286,7 @@ def main() -> None:
     parser.add_argument("--large", action="store_true", help="add n = 1e7 and its peak memory")
     parser.add_argument("--memory", action="store_true", help="peak memory at the largest size")
     parser.add_argument("--no-r", action="store_true", help="skip R")
+    parser.add_argument("--no-peers", action="store_true", help="inodli and the floor only")
     parser.add_argument(
         "--data", choices=[*DATASETS, "both"], default="both", help="which data set(s)"
     )
@@ -288,7 +295,7 @@ def main() -> None:
     if args.large:
         sizes.append(10_000_000)
     datasets = list(DATASETS) if args.data == "both" else [args.data]
-    rows = run(sizes, with_r=not args.no_r, datasets=datasets)
+    rows = run(sizes, with_r=not args.no_r, datasets=datasets, peers=not args.no_peers)
     for benchmark in dict.fromkeys(str(r["benchmark"]) for r in rows):
         print_table(benchmark, [r for r in rows if r["benchmark"] == benchmark])
     print_table("time / floor (same data, same run)", summary(rows))

@@ -16,7 +16,14 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.stats import norm
 
-from inodli.stats._cr_counts import TieCounts, chunks, event_kind, running_buffer, tie_counts
+from inodli.stats._cr_counts import (
+    TieCounts,
+    chunks,
+    event_kind,
+    running_buffer,
+    still_at_risk,
+    tie_counts,
+)
 from inodli.stats._cr_variance import ESTIMATORS
 from inodli.stats._validation import (
     as_groups,
@@ -210,8 +217,7 @@ def _estimate(
     if counts.counts.dtype == np.uint8:  # every time distinct: one observation per row
         n_risk = np.arange(counts.time.size, 0, -1, dtype=np.int64)
     else:
-        n_risk = counts.counts.sum(axis=0, dtype=np.int64)
-        np.cumsum(n_risk[::-1], out=n_risk[::-1])
+        n_risk = still_at_risk(n_censor + n_event + n_competing)
     # The estimate, its variance and bounds change only at events of the cause. They are
     # computed over the rows with events, block by block (running sums and products carried
     # over), kept at the events of the cause, and then spread over the rows of the table.

@@ -17,7 +17,13 @@ from scipy.stats import chi2
 
 from inodli.errors import InputError
 from inodli.stats import _cr_counts
-from inodli.stats._cr_counts import chunks, event_kind, running_buffer, tie_counts
+from inodli.stats._cr_counts import (
+    chunks,
+    event_kind,
+    running_buffer,
+    still_at_risk,
+    tie_counts,
+)
 from inodli.stats._validation import as_groups, as_status, as_time, check_cause
 
 __all__ = ["GrayTest", "gray_test"]
@@ -84,13 +90,10 @@ def _group_counts(
     by_kind = counts.reshape(n_groups, 3, -1)
     cause, other = by_kind[:, 1], by_kind[:, 2]
     n_times = int(counts.shape[1])
-    # at risk: observations of the group ending at t_j or later (a reversed running sum)
-    at_risk = np.empty((n_groups, n_times), dtype=np.int64)
-    for g in range(n_groups):
-        ending = at_risk[g]
-        np.add(by_kind[g, 0], by_kind[g, 1], out=ending, dtype=np.int64)
-        ending += by_kind[g, 2]
-        np.cumsum(ending[::-1], out=ending[::-1])
+    # at risk: observations of the group ending at t_j or later
+    ending = by_kind[:, 0] + by_kind[:, 1]
+    ending += by_kind[:, 2]
+    at_risk = still_at_risk(ending)
     with_events = np.empty(n_times, dtype=np.bool_)
     for part in chunks(with_events.size):
         np.any((cause[:, part] | other[:, part]) != 0, axis=0, out=with_events[part])
@@ -183,8 +186,7 @@ class _StratumScore:
         # a_t = w_t (diag(h_t) - h_t h_t' / H_t), rows of the kept groups: shape (G-1, G, m);
         # c_t = sum over s <= t of a_s dF^0_s / (1 - F^0(s-)), running on from the last block
         wh = h[:kept] if weight is None else weight * h[:kept]
-        a = (wh / total_h)[:, None, :] * h[None, :, :]
-        np.negative(a, out=a)
+        a = (wh / -total_h)[:, None, :] * h[None, :, :]
         for i in range(kept):
             a[i, i] += wh[i]
         # rows of a (and so of c) sum to 0: the last column follows from the others
@@ -219,11 +221,8 @@ class _StratumScore:
         self.variance += np.einsum("ikm,jkm->ij", bt3, b)
         cg = c * g
         self.variance += np.einsum("ikm,jkm->ij", cg, c)
-        t3 *= t4
-        self.v2 += np.einsum("ikm,km->ik", b, t3) - cg.sum(axis=2)
-        t3 *= t4
-        t3 += g
-        self.v3 += t3.sum(axis=1)
+        self.v2 += np.einsum("ikm,km->ik", bt3, t4) - cg.sum(axis=2)
+        self.v3 += np.einsum("km,km,km->k", t3, t4, t4) + g.sum(axis=1)
         self.km = km_after[:, -1].copy()
         self.cif = cif[:, -1].copy()
         self.pooled = pooled[-1]
