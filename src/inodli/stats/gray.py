@@ -1,8 +1,10 @@
 """Gray's K-sample test for equality of cumulative incidence curves, equal to cmprsk::cuminc.
 
 The score and its variance are those of Gray (1988), computed as cmprsk's ``crstm`` defines
-them but vectorised over the distinct event times: every running sum is a prefix sum, so the
-test costs one sort per group plus O(T G^2) arithmetic.
+them but vectorised over the distinct event times: one sort of all observations (see
+:mod:`inodli.stats._cr_counts`), then one pass over the event times in cache-sized blocks,
+each running sum carried from block to block, and only the G-1 rows of the score and
+variance that the test uses: O(n log n) + O(T G^2) arithmetic.
 """
 
 from __future__ import annotations
